@@ -1,0 +1,1 @@
+"""Puente: a platform for local governments working on migration and development."""

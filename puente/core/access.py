@@ -1,0 +1,112 @@
+"""The one place that decides who may do what. Views call these helpers; tests exercise them.
+
+Roles:
+- visitor: anonymous.
+- member: any signed-in user with a verified e-mail.
+- organisation roles (``organizations.Membership.role``): member, editor, focal point, admin.
+  A focal point may act for a local government (commitments, reports, assessments).
+- secretariat: staff users (``is_staff``) or members of the "Secretariat" group; they moderate and verify.
+- site admin: superusers.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+SECRETARIAT_GROUP = "Secretariat"
+
+
+def is_secretariat(user) -> bool:
+    """Secretariat moderators and site admins."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return user.groups.filter(name=SECRETARIAT_GROUP).exists()
+
+
+def can_view_unpublished(user) -> bool:
+    """Secretariat staff may preview drafts; everyone else sees published records only."""
+    return is_secretariat(user)
+
+
+def organisation_role(user, organisation) -> str | None:
+    """The user's role in ``organisation`` (a ``MembershipRole`` value), or None."""
+    if not user.is_authenticated or organisation is None:
+        return None
+    from puente.organizations.models import Membership
+
+    return (
+        Membership.objects.filter(user=user, organisation=organisation).values_list("role", flat=True).first()
+    )
+
+
+def has_organisation_role(user, organisation, roles) -> bool:
+    return organisation_role(user, organisation) in set(roles)
+
+
+def is_focal_point(user, organisation) -> bool:
+    """May act for ``organisation`` (a local government): focal points and organisation admins."""
+    from puente.organizations.models import MembershipRole
+
+    return has_organisation_role(user, organisation, {MembershipRole.FOCAL_POINT, MembershipRole.ADMIN})
+
+
+def require(condition: bool) -> None:
+    """Raise 403 unless ``condition`` holds. Use with the predicates above."""
+    if not condition:
+        raise PermissionDenied
+
+
+def get_visible_or_404(queryset, request, **lookup):
+    """Fetch one moderated record that the requesting user may see, or raise 404."""
+    if not can_view_unpublished(request.user):
+        queryset = queryset.published()
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+# --- working groups and meetings ------------------------------------------------------------------------
+
+
+def is_group_coordinator(user, group) -> bool:
+    """May manage ``group``'s members and edit its meetings: its coordinators and the secretariat."""
+    if group is None or not user.is_authenticated or not user.is_active:
+        return False
+    if is_secretariat(user):
+        return True
+    return group.coordinators.filter(pk=user.pk).exists()
+
+
+def is_group_member(user, group) -> bool:
+    """Belongs to ``group``: works for one of its member organisations, or coordinates it."""
+    if group is None or not user.is_authenticated or not user.is_active:
+        return False
+    from puente.organizations.models import Membership
+
+    if Membership.objects.filter(user=user, organisation__groups=group).exists():
+        return True
+    return is_group_coordinator(user, group)
+
+
+def can_see_group_documents(user, group) -> bool:
+    """Documents, minutes, decisions, action items and join links: everyone for a public group (or a meeting
+    outside any group), members only for a members-only group. The meetings themselves are always listed."""
+    if group is None or group.is_public:
+        return True
+    return is_group_member(user, group)
+
+
+def can_edit_meeting(user, meeting) -> bool:
+    """Details, agenda, minutes, decisions, action items, attendance and the attendee list of ``meeting``."""
+    if meeting.group_id is None:
+        return is_secretariat(user)
+    return is_group_coordinator(user, meeting.group)
+
+
+def can_register(user, meeting) -> bool:
+    """Signed-in people may sign up for meetings; for a members-only group's meetings, its members only."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return can_see_group_documents(user, meeting.group)

@@ -1,0 +1,36 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Meeting, Registration
+
+
+class MeetingViewSet(SnippetViewSet):
+    model = Meeting
+    icon = "date"
+    menu_label = _("Meetings")
+    list_display = ["title", "date", "start_time", "end_time", "time_zone", "group"]
+    list_filter = ["group", "is_online"]
+    search_fields = ["title", "objective"]
+
+
+class RegistrationViewSet(SnippetViewSet):
+    """Staff see and correct registrations; sign-ups and cancellations go through the meeting page."""
+
+    model = Registration
+    icon = "user"
+    menu_label = _("Registrations")
+    list_display = ["user", "meeting", "organisation", "status", "registered_at"]
+    list_filter = ["status", "meeting"]
+    search_fields = ["user__username", "user__email", "meeting__title"]
+
+
+class EventsViewSetGroup(SnippetViewSetGroup):
+    items = (MeetingViewSet, RegistrationViewSet)
+    menu_icon = "date"
+    menu_label = _("Meetings")
+    menu_order = 206
+    add_to_admin_menu = True
+
+
+register_snippet(EventsViewSetGroup)

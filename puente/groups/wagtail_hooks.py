@@ -1,0 +1,16 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import WorkingGroup
+
+
+class WorkingGroupViewSet(SnippetViewSet):
+    model = WorkingGroup
+    icon = "group"
+    menu_order = 205
+    add_to_admin_menu = True
+    list_display = ["name", "established", "is_public"]
+    search_fields = ["name", "summary"]
+
+
+register_snippet(WorkingGroupViewSet)

@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+
+class OrganisationType(models.TextChoices):
+    LOCAL_GOVERNMENT = "local", _("Local or regional government")
+    NATIONAL_GOVERNMENT = "national", _("National government")
+    CIVIL_SOCIETY = "civil", _("Civil society organisation")
+    DIASPORA = "diaspora", _("Diaspora association")
+    INTERNATIONAL = "international", _("International organisation or UN agency")
+    ACADEMIA = "academia", _("Academia")
+    PRIVATE = "private", _("Private sector")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def local_governments(self):
+        return self.filter(kind=OrganisationType.LOCAL_GOVERNMENT)
+
+    def for_list(self):
+        return self.select_related("country")
+
+
+class Organisation(index.Indexed, models.Model):
+    """A member organisation: a city, a ministry, an NGO, a diaspora association, a UN agency...
+
+    Practices, commitments (local governments only), projects, working groups and meetings point to it;
+    people belong to it through ``Membership``.
+    """
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=32, blank=True)
+    kind = models.CharField(_("type"), max_length=16, choices=OrganisationType.choices)
+    country = models.ForeignKey(
+        "taxonomy.Country",
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    city = models.CharField(_("city or region"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = RichTextField(_("description"), blank=True)
+    mayor = models.CharField(
+        _("mayor"), max_length=255, blank=True, help_text=_("Local and regional governments only.")
+    )
+    signed_marrakech_declaration = models.BooleanField(
+        _("signed the Marrakech Mayors Declaration"), default=False
+    )
+    is_verified = models.BooleanField(
+        _("verified by the secretariat"),
+        default=True,
+        help_text=_("Unverified organisations are not listed."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.AutocompleteField("name"),
+        index.SearchField("acronym"),
+        index.SearchField("city"),
+        index.FilterField("kind"),
+        index.FilterField("country"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", args=[self.slug])
+
+    @property
+    def is_local_government(self) -> bool:
+        return self.kind == OrganisationType.LOCAL_GOVERNMENT
+
+    @property
+    def place(self) -> str:
+        parts = [self.city, self.country.label if self.country_id else ""]
+        return ", ".join(p for p in parts if p)
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    EDITOR = "editor", _("Editor")
+    FOCAL_POINT = "focal_point", _("Focal point")
+    ADMIN = "admin", _("Administrator")
+
+
+class Membership(models.Model):
+    """A person's role in an organisation. Focal points may act for a local government."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"

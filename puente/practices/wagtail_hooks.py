@@ -1,0 +1,17 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Practice
+
+
+class PracticeViewSet(SnippetViewSet):
+    model = Practice
+    icon = "doc-full"
+    menu_order = 200
+    add_to_admin_menu = True
+    list_display = ["title", "submitter_display", "submitted_on", "live"]
+    list_filter = ["live", "is_anonymous", "language", "topics"]
+    search_fields = ["title", "summary"]
+
+
+register_snippet(PracticeViewSet)

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from puente.core import views as core_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("practices/", include("puente.practices.urls")),
+    path("commitments/", include("puente.commitments.urls")),
+    path("organisations/", include("puente.organizations.urls")),
+    path("topics/", include("puente.taxonomy.urls")),
+    path("projects/", include("puente.programmes.urls")),
+    path("groups/", include("puente.groups.urls")),
+    path("events/", include("puente.events.urls")),
+    path("resources/", include("puente.resources.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
