@@ -23,6 +23,9 @@ urlpatterns += i18n_patterns(
     path("groups/", include("puente.groups.urls")),
     path("events/", include("puente.events.urls")),
     path("resources/", include("puente.resources.urls")),
+    path("search/", include("puente.search.urls")),
+    path("assessments/", include("puente.assessments.urls")),
+    path("contribute/", include("puente.contributions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

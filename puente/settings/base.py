@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "puente.events",
     "puente.resources",
     "puente.news",
+    "puente.contributions",
+    "puente.assessments",
+    "puente.search",
     # Accounts
     "allauth",
     "allauth.account",

@@ -509,3 +509,24 @@ def summary_lines(report: DemoReport, verbose: bool = False) -> list[str]:
                 f"  {kind}: {counter[CREATED]} created, {counter[UPDATED]} updated, {counter[UNCHANGED]} unchanged"
             )
     return lines
+
+
+def load_app_demo_data() -> list[str]:
+    """Run each Puente app's own demo loader, after the core demo content.
+
+    An app that has demo content of its own (progress reports, assessment frameworks, ...) provides a
+    module ``<app>/demo_data.py`` with a function ``load() -> list[str]`` that is idempotent and returns
+    summary lines. Apps run in ``INSTALLED_APPS`` order.
+    """
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    lines: list[str] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("puente."):
+            continue
+        module_name = f"{config.name}.demo_data"
+        if find_spec(module_name) is None:
+            continue
+        lines.extend(import_module(module_name).load())
+    return lines

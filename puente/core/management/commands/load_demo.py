@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from puente.core.demo.loader import DemoDataError, DemoLoader, summary_lines
+from puente.core.demo.loader import DemoDataError, DemoLoader, load_app_demo_data, summary_lines
 from puente.taxonomy.loading import DataError, count_reference_records, load_reference_data
 
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
                 reference = load_reference_data(progress=bar)
                 loader.progress = bar
                 report = loader.run()
+                extra = load_app_demo_data()
         except (DataError, DemoDataError) as exc:
             raise CommandError(str(exc)) from exc
 
@@ -50,6 +51,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {stats}")
             for line in summary_lines(report, verbose=options["verbosity"] >= 2):
                 self.stdout.write(line)
+            for line in extra:
+                self.stdout.write(f"  {line}")
         username, password = settings.DEMO_ADMIN_USERNAME, settings.DEMO_ADMIN_PASSWORD
         if report.admin_created:
             self.stdout.write(f"Demo admin account created: {username} / {password} (at /admin/)")
