@@ -21,7 +21,7 @@ def test_pages_work_without_javascript(browser, live_server, demo_db):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/es/practices/")
-    page.get_by_label("Tema").select_option("remittances")
+    page.get_by_label("Tema", exact=True).select_option("remittances")
     page.get_by_role("button", name="Filtrar").click()
     assert "topic=remittances" in page.url
     assert "3x1 Remittance Programme" in page.locator("main").inner_text()
