@@ -1,11 +1,17 @@
+import datetime as dt
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
 from puente.core.models import ModeratedRecord, PublishedQuerySet
@@ -19,12 +25,57 @@ class CommitmentStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class Competence(models.TextChoices):
+    """Who can deliver a priority: the municipality alone, together with another level, or another level."""
+
+    MUNICIPAL = "municipal", _("The municipality")
+    SHARED = "shared", _("Shared with another level of government")
+    OTHER_LEVEL = "other", _("Another level of government")
+
+
+class PriorityStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACHIEVED = "achieved", _("Achieved")
+    DISCONTINUED = "discontinued", _("Discontinued")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months (clamped to the month's last day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def overdue_months() -> int:
+    return int(getattr(settings, "PUENTE_REPORT_OVERDUE_MONTHS", 6))
+
+
 class CommitmentQuerySet(PublishedQuerySet):
     def for_list(self):
         return (
             self.select_related("local_government__country")
             .prefetch_related("cla_objectives", "topics")
             .order_by("title")
+        )
+
+    def for_organisations(self, organisations):
+        return self.filter(local_government__in=organisations)
+
+    def overdue(self, today: dt.date | None = None):
+        """Published commitments with no approved report for ``PUENTE_REPORT_OVERDUE_MONTHS``.
+
+        The clock starts at the last approved report, or at publication when there is none yet.
+        """
+        today = today or timezone.localdate()
+        cutoff = add_months(today, -overdue_months())
+        return self.published().filter(
+            Q(last_report_on__lt=cutoff) | Q(last_report_on__isnull=True, first_published_at__date__lt=cutoff)
         )
 
 
@@ -66,6 +117,32 @@ class Commitment(ModeratedRecord, index.Indexed, Tagged):
     submitter_name = models.CharField(_("submitted by"), max_length=255, blank=True)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.EN)
+
+    # The mayor's sign-off, recorded by a focal point before the commitment can be submitted.
+    signed_off_by_mayor = models.CharField(_("signed off by (mayor)"), max_length=255, blank=True)
+    signed_off_on = models.DateField(_("signed off on"), null=True, blank=True)
+    sign_off_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sign-off recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    sent_back_reason = models.TextField(_("reason it was sent back"), blank=True)
+
+    # Derived from approved progress reports by ``refresh_progress()``; never typed in.
+    progress_percent = models.PositiveSmallIntegerField(_("overall progress (%)"), null=True, editable=False)
+    last_report_on = models.DateField(_("last report"), null=True, editable=False)
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -122,6 +199,73 @@ class Commitment(ModeratedRecord, index.Indexed, Tagged):
     def previous(self):
         return Commitment.objects.published().filter(title__lt=self.title).order_by("-title").first()
 
+    @property
+    def is_editable_by_local_government(self) -> bool:
+        """Focal points edit a commitment while it is a draft (or was sent back to them)."""
+        return self.status == CommitmentStatus.DRAFT
+
+    @property
+    def is_signed_off(self) -> bool:
+        return bool(self.signed_off_by_mayor and self.signed_off_on)
+
+    @property
+    def report_due_on(self) -> dt.date | None:
+        """The day after which the commitment is "report overdue"."""
+        start = self.last_report_on or (self.first_published_at.date() if self.first_published_at else None)
+        return add_months(start, overdue_months()) if start else None
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        due = self.report_due_on
+        return bool(self.live and due and due < (today or timezone.localdate()))
+
+    def latest_progress_by_priority(self) -> dict[int, "PriorityProgress"]:
+        """For each priority, its row in the newest approved report that mentions it."""
+        rows = (
+            PriorityProgress.objects.filter(report__commitment=self, report__status=ReportStatus.APPROVED)
+            .select_related("report")
+            .order_by("priority_id", "-report__reporting_date", "-report__pk")
+        )
+        latest: dict[int, PriorityProgress] = {}
+        for row in rows:
+            latest.setdefault(row.priority_id, row)
+        return latest
+
+    def compute_progress(self) -> int | None:
+        """Overall progress: the mean of each priority's latest reported percentage (0 when never
+        reported), leaving out discontinued priorities. None until a report has been approved."""
+        latest = self.latest_progress_by_priority()
+        if not latest:
+            return None
+        values = []
+        for priority in self.priorities.all():
+            row = latest.get(priority.pk)
+            status = row.status if row else priority.status
+            if status == PriorityStatus.DISCONTINUED:
+                continue
+            values.append(row.percent_complete if row else 0)
+        if not values:
+            return None
+        return round(sum(values) / len(values))
+
+    def refresh_progress(self) -> None:
+        """Recompute the derived progress and last report date, and copy priority statuses."""
+        latest = self.latest_progress_by_priority()
+        for priority in self.priorities.all():
+            row = latest.get(priority.pk)
+            if row and priority.status != row.status:
+                CommitmentPriority.objects.filter(pk=priority.pk).update(status=row.status)
+        last = (
+            self.reports.filter(status=ReportStatus.APPROVED)
+            .order_by("-reporting_date")
+            .values_list("reporting_date", flat=True)
+            .first()
+        )
+        self.progress_percent = self.compute_progress()
+        self.last_report_on = last
+        Commitment.objects.filter(pk=self.pk).update(
+            progress_percent=self.progress_percent, last_report_on=self.last_report_on
+        )
+
     def next(self):
         return Commitment.objects.published().filter(title__gt=self.title).order_by("title").first()
 
@@ -131,8 +275,40 @@ class CommitmentPriority(Orderable):
 
     commitment = ParentalKey(Commitment, on_delete=models.CASCADE, related_name="priorities")
     text = models.TextField(_("priority"))
+    competence = models.CharField(
+        _("who is competent"), max_length=16, choices=Competence.choices, default=Competence.MUNICIPAL
+    )
+    indicator = models.CharField(
+        _("indicator"), max_length=255, blank=True, help_text=_("Optional: how progress is measured.")
+    )
+    unit = models.CharField(_("unit"), max_length=64, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PriorityStatus.choices, default=PriorityStatus.NOT_STARTED
+    )
 
-    panels = [FieldPanel("text")]
+    panels = [
+        FieldPanel("text"),
+        FieldPanel("competence"),
+        FieldPanel("indicator"),
+        FieldPanel("unit"),
+        FieldPanel("baseline"),
+        FieldPanel("target"),
+        FieldPanel("status"),
+    ]
+
+    @property
+    def needs_other_levels(self) -> bool:
+        return self.competence in (Competence.SHARED, Competence.OTHER_LEVEL)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if (self.baseline is not None or self.target is not None) and not self.indicator:
+            raise ValidationError(
+                {"indicator": _("Name the indicator that the baseline and target measure.")}
+            )
 
     class Meta(Orderable.Meta):
         verbose_name = _("priority")
@@ -173,3 +349,149 @@ class PartnerInitiative(Orderable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting moderation")
+    APPROVED = "approved", _("Approved")
+    SENT_BACK = "sent_back", _("Sent back for changes")
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=ReportStatus.APPROVED)
+
+    def for_timeline(self):
+        return (
+            self.approved()
+            .select_related("submitted_by")
+            .prefetch_related("rows__priority")
+            .order_by("-reporting_date", "-pk")
+        )
+
+
+class ProgressReport(RevisionMixin, ClusterableModel):
+    """A focal point's report on a published commitment: date, narrative, evidence and, per priority,
+    status, percent complete and indicator value.
+
+    Reports are moderated (submitted → approved, or sent back with a reason) and every save keeps a
+    revision, so editing a report never loses the earlier version.
+    """
+
+    commitment = models.ForeignKey(
+        Commitment, verbose_name=_("commitment"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reporting_date = models.DateField(_("reporting date"))
+    narrative = models.TextField(_("narrative"))
+    evidence_links = models.TextField(
+        _("evidence links"), blank=True, help_text=_("One web address per line.")
+    )
+    evidence_document = models.FileField(
+        _("evidence document"), upload_to="reports/%Y/%m/", blank=True, max_length=255
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    moderation_note = models.TextField(_("moderator's note"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_reports",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("commitment"),
+        FieldPanel("reporting_date"),
+        FieldPanel("narrative"),
+        FieldPanel("evidence_links"),
+        FieldPanel("evidence_document"),
+        InlinePanel("rows", label=_("Progress per priority")),
+        FieldPanel("status"),
+        FieldPanel("moderation_note"),
+    ]
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-reporting_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment} – {self.reporting_date:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("commitments:detail", args=[self.commitment.slug]) + f"#report-{self.pk}"
+
+    @property
+    def links(self) -> list[str]:
+        return [line.strip() for line in self.evidence_links.splitlines() if line.strip()]
+
+
+class PriorityProgress(models.Model):
+    """One priority's state in a progress report."""
+
+    report = ParentalKey(ProgressReport, on_delete=models.CASCADE, related_name="rows")
+    priority = models.ForeignKey(
+        CommitmentPriority, verbose_name=_("priority"), on_delete=models.CASCADE, related_name="progress"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=PriorityStatus.choices)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    indicator_value = models.DecimalField(
+        _("indicator value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    panels = [
+        FieldPanel("priority"),
+        FieldPanel("status"),
+        FieldPanel("percent_complete"),
+        FieldPanel("indicator_value"),
+    ]
+
+    class Meta:
+        verbose_name = _("progress of a priority")
+        verbose_name_plural = _("progress per priority")
+        ordering = ["priority__sort_order", "priority_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "priority"], name="one_row_per_priority_per_report"),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100), name="percent_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority}: {self.percent_complete}%"
+
+
+class ReportReminder(models.Model):
+    """A reminder e-mail sent for an overdue commitment; one per commitment per overdue period."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField(_("report was due on"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "due_on"], name="one_reminder_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment} ({self.due_on})"

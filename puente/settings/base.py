@@ -187,6 +187,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "csv", "pptx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
+UPLOAD_MAX_BYTES = WAGTAILIMAGES_MAX_UPLOAD_SIZE
+
+# Commitments: a published commitment with no approved progress report for this many months is
+# "report overdue", and its focal points are reminded by `manage.py send_report_reminders`.
+PUENTE_REPORT_OVERDUE_MONTHS = envint("REPORT_OVERDUE_MONTHS", 6)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_RICH_TEXT_EDITORS = {

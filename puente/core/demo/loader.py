@@ -30,7 +30,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
-from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Locale, Page, Site
 
@@ -273,16 +272,14 @@ class DemoLoader:
     # --- comparing stored records with the YAML -------------------------------------------------------
 
     @staticmethod
-    def _child_state(child_model, instance_or_values) -> tuple:
-        names = [
-            f
-            for f in child_model._meta.concrete_fields
-            if not f.primary_key and f.name != "sort_order" and not isinstance(f, ParentalKey)
-        ]
-        if isinstance(instance_or_values, dict):
-            values = instance_or_values
-            return tuple(_pk(values[f.name]) if f.name in values else f.get_default() for f in names)
-        return tuple(getattr(instance_or_values, f.attname) for f in names)
+    def _child_matches(child_model, child, row: dict) -> bool:
+        """Does a stored child row hold the YAML's values? Fields the YAML does not give are left alone
+        (other apps' demo data or users may have set them)."""
+        for name, value in row.items():
+            model_field = child_model._meta.get_field(name)
+            if getattr(child, model_field.attname) != _pk(value):
+                return False
+        return True
 
     def is_current(self, obj: models.Model, values: dict, m2m: dict, children: dict) -> bool:
         """Does the stored ``obj`` already hold exactly these values, tags and child rows?"""
@@ -296,8 +293,10 @@ class DemoLoader:
             if stored != sorted(t.pk for t in targets):
                 return False
         for rel, (child_model, rows) in children.items():
-            stored = [self._child_state(child_model, child) for child in getattr(obj, rel).all()]
-            if stored != [self._child_state(child_model, row) for row in rows]:
+            stored = list(getattr(obj, rel).all())
+            if len(stored) != len(rows):
+                return False
+            if not all(self._child_matches(child_model, c, row) for c, row in zip(stored, rows, strict=True)):
                 return False
         return True
 
@@ -308,9 +307,16 @@ class DemoLoader:
             getattr(obj, name).set(targets)
         for rel, (child_model, rows) in children.items():
             has_sort_order = any(f.name == "sort_order" for f in child_model._meta.concrete_fields)
+            existing = list(getattr(obj, rel).all()) if obj.pk else []
             items = []
             for i, row in enumerate(rows):
-                item = child_model(**row)
+                # Update stored rows in place, by position, so that whatever points at them survives.
+                if i < len(existing):
+                    item = existing[i]
+                    for name, value in row.items():
+                        setattr(item, name, value)
+                else:
+                    item = child_model(**row)
                 if has_sort_order:
                     item.sort_order = i
                 items.append(item)
