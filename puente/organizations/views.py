@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from puente.assessments.services import published_summaries
 from puente.commitments.models import Commitment
 from puente.core.views import paginate
 from puente.practices.models import Practice
@@ -29,5 +30,6 @@ def detail(request, slug):
         "commitments": Commitment.objects.published().for_list().filter(local_government=organisation),
         "projects": Project.objects.for_table().filter(partners=organisation),
         "groups": organisation.groups.all(),
+        "assessments": published_summaries(organisation),
     }
     return render(request, "organizations/organisation_detail.html", context)

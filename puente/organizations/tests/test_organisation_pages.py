@@ -62,4 +62,5 @@ class OrganisationQueryCountTests(TestCase):
 
 
 ORG_LIST_QUERIES = 3
-ORG_DETAIL_QUERIES = 7
+# organisation, published assessment summaries, commitments (+2 prefetches), practices, projects, groups
+ORG_DETAIL_QUERIES = 8
