@@ -54,5 +54,8 @@ messages: install  ## extract translatable strings into the Spanish and French c
 compilemessages: install  ## the compiled .mo files are committed, so a fresh machine needs no gettext
 	$(DEV) $(MANAGE) compilemessages --ignore ".venv/*" --ignore "node_modules/*"
 
+bench: install  ## search benchmark: BENCH_SIZES=10000,100000[,1000000] BENCH_ENGINES=sqlite,postgres
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) var db.sqlite3

@@ -7,3 +7,8 @@ class SearchConfig(AppConfig):
     name = "puente.search"
     label = "puente_search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -184,7 +184,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Search: the database backend (SQLite FTS5, PostgreSQL full text) by default; an OpenSearch or Elasticsearch
+# cluster when SEARCH_URL is set (see README, "Search engines").
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if envstr("SEARCH_URL", ""):
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": envstr("SEARCH_BACKEND", "wagtail.search.backends.opensearch2"),
+            "URLS": [envstr("SEARCH_URL", "")],
+            "INDEX": envstr("SEARCH_INDEX", "puente"),
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "csv", "pptx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
 UPLOAD_MAX_BYTES = WAGTAILIMAGES_MAX_UPLOAD_SIZE

@@ -522,13 +522,14 @@ def load_app_demo_data() -> list[str]:
 
     An app that has demo content of its own (progress reports, assessment frameworks, ...) provides a
     module ``<app>/demo_data.py`` with a function ``load() -> list[str]`` that is idempotent and returns
-    summary lines. Apps run in ``INSTALLED_APPS`` order.
+    summary lines. Apps run in ``INSTALLED_APPS`` order, except search, which runs last to index the rest.
     """
     from importlib import import_module
     from importlib.util import find_spec
 
     lines: list[str] = []
-    for config in apps.get_app_configs():
+    configs = sorted(apps.get_app_configs(), key=lambda c: c.name == "puente.search")
+    for config in configs:
         if not config.name.startswith("puente."):
             continue
         module_name = f"{config.name}.demo_data"

@@ -1,0 +1,82 @@
+"""Facet names and value labels in the user's language (taxonomy labels are cached; the cache is cleared when
+a taxonomy term changes)."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from puente.organizations.models import OrganisationType
+from puente.taxonomy.models import Language, UNRegion
+
+from .models import Kind
+from .sources import FACET_MODELS, FACET_ORDER
+
+TITLES = {
+    "kind": _("Type"),
+    "topic": _("Topic"),
+    "country": _("Country"),
+    "region": _("UN region"),
+    "gcm": _("GCM objective"),
+    "sdg": _("SDG"),
+    "cla": _("Call to Local Action objective"),
+    "criterion": _("Cities of Solidarity criterion"),
+    "target": _("Target group"),
+    "orgtype": _("Organisation type"),
+    "year": _("Year"),
+    "lang": _("Language"),
+}
+CHOICES = {"kind": Kind, "region": UNRegion, "orgtype": OrganisationType, "lang": Language}
+CACHE_KEY = "search-facet-labels"
+
+
+def _taxonomy_labels(language: str) -> dict:
+    key = f"{CACHE_KEY}:{language}"
+    labels = cache.get(key)
+    if labels is None:
+        labels = {}
+        with translation.override(language):
+            for name, model_label in FACET_MODELS.items():
+                model = apps.get_model(model_label)
+                numbered = hasattr(model, "number")
+                labels[name] = {
+                    term.slug: f"{term.number}. {term.label}" if numbered else term.label
+                    for term in model.objects.all()
+                }
+        cache.set(key, labels, 3600)
+    return labels
+
+
+def clear_cache(**kwargs) -> None:
+    cache.delete_many([f"{CACHE_KEY}:{code}" for code in ("en", "es", "fr")])
+
+
+def label(name: str, value: str, taxonomy: dict) -> str:
+    if name in CHOICES:
+        try:
+            return str(CHOICES[name](value).label)
+        except ValueError:
+            return value
+    return taxonomy.get(name, {}).get(value, value)
+
+
+def labelled(counts: dict, filters: dict) -> list[dict]:
+    """The facets as the template shows them: title, and values with label, count and whether chosen."""
+    language = (translation.get_language() or "en")[:2]
+    taxonomy = _taxonomy_labels(language if language in ("en", "es", "fr") else "en")
+    out = []
+    for name in FACET_ORDER:
+        values = counts.get(name) or []
+        chosen = set(filters.get(name, []))
+        if not values and not chosen:
+            continue
+        items = [
+            {"value": value, "label": label(name, value, taxonomy), "count": n, "chosen": value in chosen}
+            for value, n in values
+        ]
+        if name == "year":
+            items.sort(key=lambda item: item["value"], reverse=True)
+        out.append({"name": name, "title": TITLES[name], "values": items, "open": bool(chosen)})
+    return out

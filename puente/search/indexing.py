@@ -1,0 +1,133 @@
+"""Keeping the search documents in step with the records: one record at a time (from signals) or all at once
+(``manage.py rebuild_search``)."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.search.backends import get_search_backends
+
+from .models import Document, Facet, Term
+from .sources import SOURCES, Source, source_for
+from .text import stems, tokens
+
+MIN_TERM, MAX_TERM = 4, 64
+
+
+def _fields(source: Source, obj) -> tuple[dict, set, set]:
+    extract = source.extract(obj).finish()
+    extract.facets.add(("kind", source.kind))
+    language = extract.language if extract.language in ("en", "es", "fr") else ""
+    text = " ".join(t for t in extract.text if t)
+    names = " ".join(dict.fromkeys(n for n in extract.names if n))
+    fields = {
+        "kind": source.kind,
+        "slug": extract.slug,
+        "heading": extract.heading[:255],
+        "heading_stems": stems(extract.heading, language),
+        "summary": (extract.summary or "")[:2000],
+        "text": text,
+        "text_stems": stems(text, language),
+        "names": names,
+        "meta": (extract.meta or "")[:255],
+        "language": language,
+        "date": extract.date,
+    }
+    words = {t for t in tokens(f"{extract.heading} {text} {names}") if MIN_TERM <= len(t) <= MAX_TERM}
+    return fields, extract.facets, words
+
+
+def _add_terms(words) -> None:
+    Term.objects.bulk_create(
+        [Term(word=w, length=len(w)) for w in words], ignore_conflicts=True, batch_size=1000
+    )
+
+
+def index_object(obj) -> Document | None:
+    """Create, refresh or remove the document of ``obj`` according to whether it is public now."""
+    source = source_for(type(obj))
+    if source is None:
+        return None
+    content_type = ContentType.objects.get_for_model(source.model_class)
+    public = source.queryset().filter(pk=obj.pk).first()
+    with transaction.atomic():
+        if public is None:
+            for document in Document.objects.filter(content_type=content_type, object_id=obj.pk):
+                document.delete()
+            return None
+        fields, facets, words = _fields(source, public)
+        document, _ = Document.objects.update_or_create(
+            content_type=content_type, object_id=obj.pk, defaults=fields
+        )
+        Facet.objects.filter(document=document).delete()
+        Facet.objects.bulk_create([Facet(document=document, name=n, value=str(v)[:80]) for n, v in facets])
+        _add_terms(words)
+    return document
+
+
+def remove_object(obj) -> None:
+    source = source_for(type(obj))
+    if source is None:
+        return
+    content_type = ContentType.objects.get_for_model(source.model_class)
+    for document in Document.objects.filter(content_type=content_type, object_id=obj.pk):
+        document.delete()
+
+
+def _backend_indexes():
+    return [backend.get_index_for_model(Document) for backend in get_search_backends(with_auto_update=True)]
+
+
+@transaction.atomic
+def rebuild(progress=None, batch_size: int = 500) -> int:
+    """Recreate every document from the public records, in batches; ``progress(done, total)`` is called
+    after each batch. Returns the number of documents."""
+    from wagtail.search.models import IndexEntry
+
+    content_type = ContentType.objects.get_for_model(Document)
+    Facet.objects.all()._raw_delete(Facet.objects.db)
+    IndexEntry.objects.filter(content_type=content_type).delete()
+    Document.objects.all()._raw_delete(Document.objects.db)
+    Term.objects.all()._raw_delete(Term.objects.db)
+    total = sum(source.queryset().count() for source in SOURCES)
+    done = 0
+    indexes = _backend_indexes()
+    for source in SOURCES:
+        model_type = ContentType.objects.get_for_model(source.model_class)
+        queryset = source.queryset().order_by("pk")
+        last = 0
+        while True:
+            objs = list(queryset.filter(pk__gt=last)[:batch_size])
+            if not objs:
+                break
+            last = objs[-1].pk
+            documents, facet_rows, words = [], [], set()
+            for obj in objs:
+                fields, facets, obj_words = _fields(source, obj)
+                documents.append(Document(content_type=model_type, object_id=obj.pk, **fields))
+                facet_rows.append(facets)
+                words |= obj_words
+            Document.objects.bulk_create(documents)
+            if documents[0].pk is None:  # backends that do not return ids from bulk inserts
+                ids = dict(
+                    Document.objects.filter(
+                        content_type=model_type, object_id__in=[o.pk for o in objs]
+                    ).values_list("object_id", "pk")
+                )
+                for document in documents:
+                    document.pk = ids[document.object_id]
+            Facet.objects.bulk_create(
+                [
+                    Facet(document=d, name=n, value=str(v)[:80])
+                    for d, facets in zip(documents, facet_rows, strict=True)
+                    for n, v in facets
+                ],
+                batch_size=2000,
+            )
+            _add_terms(words)
+            for index in indexes:
+                index.add_items(Document, documents)
+            done += len(documents)
+            if progress:
+                progress(done, total)
+    return done

@@ -1,0 +1,104 @@
+"""Time a fixed query mix through the search page, and the same queries through a plain ``icontains`` scan,
+on whatever database DATABASE_URL points at. Prints one CSV row per query (used by ``make bench``)."""
+
+import csv
+import sys
+import time
+from functools import reduce
+from operator import and_, or_
+
+from django.core.management.base import BaseCommand
+from django.db.models import Count, Q
+from django.test import Client
+
+from puente.practices.models import Practice
+from puente.search.models import Facet
+
+QUERIES = [
+    ("common word", "migrants"),
+    ("rare word", "desertification"),
+    ("two words", "women entrepreneurship"),
+    ("phrase", '"local development"'),
+    ("Spanish", "remesas familias"),
+    ("French", "transferts de fonds"),
+    ("typo", "remitances"),
+]
+
+
+def percentile(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    low = int(k)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (k - low)
+
+
+class Command(BaseCommand):
+    help = "Benchmark the search page against an icontains baseline (CSV on stdout)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--label", default="")
+        parser.add_argument("--repeat", type=int, default=20)
+
+    def handle(self, *args, label, repeat, **options):
+        topic = (
+            Facet.objects.filter(name="topic").values("value").annotate(n=Count("id")).order_by("-n").first()
+        )
+        country = (
+            Facet.objects.filter(name="country")
+            .values("value")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .first()
+        )
+        facets = {"topic": topic["value"], "country": country["value"]} if topic and country else {}
+        client = Client()
+        writer = csv.writer(sys.stdout)
+        for name, query in QUERIES:
+            for with_facets in (False, True):
+                chosen = facets if with_facets else {}
+                params = {"q": query, **chosen}
+                page_times = self._time(
+                    lambda p=params: client.get("/en/search/", p, HTTP_HOST="127.0.0.1"), repeat
+                )
+                base_times = self._time(lambda q=query, f=chosen: self._baseline(q, f), repeat)
+                response = client.get("/en/search/", params, HTTP_HOST="127.0.0.1")
+                total = response.context["results"].total if response.context else -1
+                writer.writerow(
+                    [
+                        label,
+                        name,
+                        "yes" if with_facets else "no",
+                        total,
+                        f"{percentile(page_times, 50):.1f}",
+                        f"{percentile(page_times, 95):.1f}",
+                        f"{percentile(base_times, 50):.1f}",
+                        f"{percentile(base_times, 95):.1f}",
+                    ]
+                )
+                sys.stdout.flush()
+
+    def _time(self, call, repeat):
+        call()  # warm up
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+        return times
+
+    def _baseline(self, query, facets):
+        """What a site without a search engine does: every word in the title, summary or body (icontains)."""
+        words = [w for w in query.replace('"', " ").split() if w]
+        condition = reduce(
+            and_,
+            [
+                reduce(or_, [Q(title__icontains=w), Q(summary__icontains=w), Q(body__icontains=w)])
+                for w in words
+            ],
+        )
+        queryset = Practice.objects.filter(live=True).filter(condition)
+        if facets:
+            queryset = queryset.filter(topics__slug=facets["topic"], countries__slug=facets["country"])
+        queryset.count()
+        list(queryset.order_by("-submitted_on")[:20].values_list("pk", "title"))

@@ -1,0 +1,115 @@
+"""The search index: one denormalised ``Document`` per published record, indexed through Wagtail's search
+layer (modelsearch: SQLite FTS5, PostgreSQL full text, or OpenSearch/Elasticsearch), with its facet values
+in ``Facet`` rows and the indexed vocabulary in ``Term`` (for typo tolerance and "Did you mean")."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from .text import fold
+
+
+class Kind(models.TextChoices):
+    PRACTICE = "practice", _("Practice")
+    COMMITMENT = "commitment", _("Commitment")
+    PROJECT = "project", _("Project")
+    ORGANISATION = "organisation", _("Organisation")
+    RESOURCE = "resource", _("Resource")
+    MEETING = "meeting", _("Meeting")
+
+
+URL_NAMES = {
+    Kind.PRACTICE: "practices:detail",
+    Kind.COMMITMENT: "commitments:detail",
+    Kind.PROJECT: "programmes:project",
+    Kind.ORGANISATION: "organizations:detail",
+    Kind.RESOURCE: "resources:detail",
+    Kind.MEETING: "events:detail",
+}
+
+
+class Document(index.Indexed, models.Model):
+    """What the search engine knows of one published record: its text in one place, stems for
+    language-aware matching, and what the result list shows."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, db_index=True)
+    slug = models.CharField(max_length=255)
+    heading = models.CharField(_("title"), max_length=255)
+    heading_stems = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text="Plain text of the record (summary, body, places, names).")
+    text_stems = models.TextField(blank=True)
+    names = models.TextField(blank=True, help_text="Organisations and places, for autocomplete.")
+    meta = models.CharField(max_length=255, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    date = models.DateField(null=True, blank=True, db_index=True)
+
+    search_fields = [
+        index.SearchField("title", boost=4),
+        index.SearchField("search_body"),
+        index.AutocompleteField("heading"),
+        index.AutocompleteField("names"),
+        index.FilterField("kind"),
+        index.FilterField("date"),
+        index.FilterField("language"),
+    ]
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_document_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def get_absolute_url(self) -> str:
+        try:
+            return reverse(URL_NAMES[self.kind], args=[self.slug])
+        except (KeyError, NoReverseMatch):
+            return ""
+
+    @property
+    def title(self) -> str:
+        """Indexed as the title (weighted above the body): the heading without accents, and its stems. Folding
+        here makes every engine accent-insensitive in the same way."""
+        return f"{fold(self.heading)} {self.heading_stems}".strip()
+
+    @property
+    def search_body(self) -> str:
+        return f"{fold(self.text)} {self.text_stems}".strip()
+
+
+class Facet(models.Model):
+    """One facet value of a document ("topic" = "remittances", "year" = "2024")."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="facets")
+    name = models.CharField(max_length=16)
+    value = models.CharField(max_length=80)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["name", "value", "document"]),
+            models.Index(fields=["document", "name"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class Term(models.Model):
+    """A word of the indexed text (folded, four letters or more), for typo tolerance."""
+
+    word = models.CharField(max_length=64, unique=True)
+    length = models.PositiveSmallIntegerField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["length", "word"])]
+
+    def __str__(self) -> str:
+        return self.word

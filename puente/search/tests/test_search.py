@@ -1,0 +1,223 @@
+"""Search through the public surface: relevance, cross-lingual expansion, typos, facets, highlighting, bad
+queries, index freshness, the rebuild command, autocomplete and query counts."""
+
+import io
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from puente.core.tests.factories import (
+    make_commitment,
+    make_country,
+    make_organisation,
+    make_practice,
+    make_topic,
+)
+from puente.organizations.models import OrganisationType
+from puente.practices.models import Practice
+
+from ..models import Document
+
+BAD_QUERIES = [
+    "",
+    " ",
+    "a" * 10_000,
+    "!!!???...",
+    "'; DROP TABLE practices_practice; --",
+    'NEAR(remittances migrants) OR title:* AND "unbalanced',
+    '"""',
+    "remit*",
+    "^migrants",
+    "\x00\x01\x02migrants\x7f",
+    "مهاجرون اللاجئين",
+    "移民 难民",
+    "Беженцы",
+    "🙂🏳️‍🌈",
+    "%_\\",
+    "<script>alert(1)</script>",
+]
+
+
+class SearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.mexico = make_country("MX", "Mexico")
+        cls.chile = make_country("CL", "Chile")
+        cls.remittances = make_topic("Remittances")
+        cls.inclusion = make_topic("Social Inclusion")
+        cls.city = make_organisation("Municipality of La Pintana", is_verified=True, country=cls.chile)
+        cls.remit = make_practice(
+            "3x1 Remittance Programme",
+            summary="Migrants living abroad send remittances that the State matches to build local infrastructure.",
+            topics=[cls.remittances],
+            country=cls.mexico,
+            language="en",
+        )
+        cls.refugee = make_practice(
+            "Supporting host communities for refugees",
+            summary="Host communities receive refugees and migrants from Venezuela.",
+            topics=[cls.inclusion],
+            country=cls.chile,
+            language="en",
+        )
+        cls.spanish = make_practice(
+            "Capacitaciones para funcionarias municipales",
+            summary="El municipio organiza capacitaciones sobre los derechos de las personas migrantes.",
+            topics=[cls.inclusion],
+            country=cls.chile,
+            language="es",
+        )
+        cls.diaspora_title = make_practice("Diaspora engagement", summary="A mapping of associations abroad.")
+        cls.diaspora_body = make_practice(
+            "Mapping associations abroad", summary="A note that mentions the diaspora once in its body."
+        )
+        cls.draft = make_practice("Remittances draft never published", live=False)
+        cls.commitment = make_commitment("Carmen commits to reception of migrants", local_government=cls.city)
+        call_command("rebuild_search", stdout=io.StringIO())
+
+    def search(self, **params):
+        return self.client.get("/en/search/", params)
+
+    def titles(self, response):
+        return [d.heading for d in response.context["results"].documents]
+
+    def test_cross_lingual_queries_find_english_content(self):
+        for query in ("remesas", "transferts de fonds", "envois de fonds", "remittance"):
+            response = self.search(q=query)
+            self.assertIn("3x1 Remittance Programme", self.titles(response), query)
+        response = self.search(q="refugiados")
+        self.assertIn("Supporting host communities for refugees", self.titles(response))
+        self.assertContains(response, "Also searched for, in English, Spanish and French")
+        self.assertContains(response, "refugees")
+        # And the other way round: English finds Spanish content.
+        self.assertIn("Capacitaciones para funcionarias municipales", self.titles(self.search(q="training")))
+
+    def test_stemming_in_each_language(self):
+        self.assertIn(
+            "Capacitaciones para funcionarias municipales", self.titles(self.search(q="capacitación"))
+        )
+        self.assertIn("Supporting host communities for refugees", self.titles(self.search(q="community")))
+        self.assertIn("3x1 Remittance Programme", self.titles(self.search(q="matching")))
+
+    def test_typos_still_find_their_matches(self):
+        response = self.search(q="remitances")
+        self.assertIn("3x1 Remittance Programme", self.titles(response))
+        self.assertContains(response, "Including results for “remittances” (you typed “remitances”).")
+        response = self.search(q="venezuelq")
+        self.assertIn("Supporting host communities for refugees", self.titles(response))
+        # Two edits: nothing found, but the page offers a correction that finds something.
+        response = self.search(q="remitanses")
+        self.assertEqual(response.context["results"].total, 0)
+        self.assertContains(response, 'Did you mean <a href="?q=remittances">remittances</a>?')
+        # No suggestion that would find nothing either.
+        self.assertNotContains(self.search(q="qqqqqqqq"), "Did you mean")
+
+    def test_title_matches_rank_above_body_matches(self):
+        titles = self.titles(self.search(q="diaspora"))
+        self.assertLess(titles.index("Diaspora engagement"), titles.index("Mapping associations abroad"))
+
+    def test_highlighted_snippets_are_escaped(self):
+        make_practice("<b>Migrants</b> & cities", summary="<script>alert('x')</script> migrants welcome")
+        response = self.search(q="migrants")
+        self.assertContains(response, "<mark>migrants</mark>")
+        self.assertContains(response, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;")
+        self.assertNotContains(response, "<script>alert")
+        self.assertContains(response, "&lt;b&gt;<mark>Migrants</mark>&lt;/b&gt; &amp; cities")
+
+    def test_facets_combine_and_count_the_other_selections(self):
+        response = self.search(q="migrants")
+        facets = {
+            f["name"]: {v["value"]: v["count"] for v in f["values"]} for f in response.context["facets"]
+        }
+        self.assertEqual(facets["kind"], {"practice": 3, "commitment": 1})
+        # AND across facets, OR within one.
+        response = self.search(q="migrants", kind="practice", country="cl")
+        self.assertEqual(
+            sorted(self.titles(response)),
+            ["Capacitaciones para funcionarias municipales", "Supporting host communities for refugees"],
+        )
+        response = self.search(q="migrants", kind="practice", country=["cl", "mx"])
+        self.assertEqual(len(self.titles(response)), 3)
+        facets = {
+            f["name"]: {v["value"]: v["count"] for v in f["values"]} for f in response.context["facets"]
+        }
+        # Counts of a facet ignore its own selection but apply the others'.
+        self.assertEqual(facets["country"], {"cl": 2, "mx": 1})
+        self.assertEqual(facets["kind"]["commitment"], 1)
+        self.assertEqual(facets["topic"], {"social-inclusion": 2, "remittances": 1})
+        self.assertContains(response, 'name="country" value="mx" checked')
+
+    def test_sort_by_date_and_pagination(self):
+        for i in range(25):
+            make_practice(f"Welcome desk number {i}", summary="A welcome desk for newcomers.")
+        response = self.search(q="welcome desk", sort="date")
+        self.assertEqual(response.context["results"].total, 25)
+        self.assertEqual(len(self.titles(response)), 20)
+        self.assertContains(response, 'rel="next"')
+        second = self.search(q="welcome desk", sort="date", page=2)
+        self.assertEqual(len(self.titles(second)), 5)
+        self.assertEqual(self.search(q="welcome desk", page="nonsense").status_code, 200)
+        self.assertEqual(self.search(q="welcome desk", page="99999999999999999999").status_code, 200)
+
+    def test_bad_queries_give_a_normal_page(self):
+        for query in BAD_QUERIES:
+            for language in ("en", "es", "fr"):
+                response = self.client.get(f"/{language}/search/", {"q": query, "sort": query, "kind": query})
+                self.assertEqual(response.status_code, 200, repr(query))
+        self.assertNotContains(self.search(q="<script>alert(1)</script>"), "<script>alert(1)</script>")
+
+    def test_index_follows_create_edit_publish_unpublish_and_delete(self):
+        self.assertEqual(self.titles(self.search(q="neverpublished")), [])
+        self.assertFalse(Document.objects.filter(heading="Remittances draft never published").exists())
+        with self.captureOnCommitCallbacks(execute=True):
+            practice = make_practice("Seed funds for returnees", summary="Grants for returnees' businesses.")
+        self.assertIn("Seed funds for returnees", self.titles(self.search(q="returnees")))
+        with self.captureOnCommitCallbacks(execute=True):
+            practice.title = "Start-up grants for returnees"
+            practice.save()
+        self.assertIn("Start-up grants for returnees", self.titles(self.search(q="returnees")))
+        self.assertNotIn("Seed funds for returnees", self.titles(self.search(q="returnees")))
+        practice.unpublish()
+        self.assertEqual(self.titles(self.search(q="returnees")), [])
+        practice.save_revision().publish()
+        self.assertIn("Start-up grants for returnees", self.titles(self.search(q="returnees")))
+        Practice.objects.get(pk=practice.pk).delete()
+        self.assertEqual(self.titles(self.search(q="returnees")), [])
+        # Organisations appear once verified.
+        organisation = make_organisation("Ciudad de Prueba Nueva", is_verified=False)
+        self.assertEqual(self.titles(self.search(q="prueba")), [])
+        organisation.is_verified = True
+        organisation.save()
+        self.assertEqual(self.titles(self.search(q="prueba")), ["Ciudad de Prueba Nueva"])
+
+    def test_rebuild_command(self):
+        out = io.StringIO()
+        call_command("rebuild_search", stdout=out)
+        self.assertIn(f"Indexed {Document.objects.count()} records", out.getvalue())
+        self.assertIn("[##############################]", out.getvalue())
+        self.assertEqual(
+            Document.objects.filter(kind="practice").count(), Practice.objects.filter(live=True).count()
+        )
+
+    def test_autocomplete_suggests_titles_organisations_and_places(self):
+        response = self.client.get("/en/search/suggest/", {"q": "remitt"})
+        self.assertContains(response, "3x1 Remittance Programme")
+        response = self.client.get("/en/search/suggest/", {"q": "La Pint"})
+        self.assertContains(response, "Municipality of La Pintana")
+        for query in BAD_QUERIES:
+            self.assertEqual(self.client.get("/en/search/suggest/", {"q": query}).status_code, 200)
+
+    def test_organisation_type_facet(self):
+        response = self.search(q="pintana", orgtype=OrganisationType.LOCAL_GOVERNMENT)
+        self.assertIn("Municipality of La Pintana", self.titles(response))
+
+    def test_query_counts(self):
+        self.search(q="migrants")  # warm the label cache
+        with self.assertNumQueries(3):  # count, page, facet counts
+            self.assertEqual(self.search(q="migrants").status_code, 200)
+        with self.assertNumQueries(5):  # + one facet count per facet with a selection
+            self.assertEqual(
+                self.search(q="migrants", kind="practice", country=["cl", "mx"]).status_code, 200
+            )
+        with self.assertNumQueries(3):
+            self.assertEqual(self.search().status_code, 200)
