@@ -310,10 +310,71 @@ class SQLiteMatcher(Matcher):
         return list(Document.objects.raw(query, params))
 
 
+class PostgresMatcher(Matcher):
+    """PostgreSQL full text on the index entries' ``title`` and ``body`` vectors, each tested on its own so
+    that their GIN indexes are used (the generic backend concatenates them first, which forces a scan)."""
+
+    def __init__(self, config: str | None):
+        self.config = config
+
+    def _tsquery(self, parsed) -> tuple[str, list]:
+        cast = "%s::regconfig, " if self.config else ""
+        parts, params = [], []
+        for group in parsed.groups:
+            alternatives = []
+            for word in dict.fromkeys(group.words):
+                alternatives.append(f"plainto_tsquery({cast}%s)")
+                params += [self.config, word] if self.config else [word]
+            for phrase in dict.fromkeys(group.phrases):
+                alternatives.append(f"phraseto_tsquery({cast}%s)")
+                params += [self.config, phrase] if self.config else [phrase]
+            parts.append("(" + " || ".join(alternatives) + ")")
+        return " && ".join(parts), params
+
+    def _content_type(self):
+        from django.contrib.contenttypes.models import ContentType
+
+        return ContentType.objects.get_for_model(Document).pk
+
+    def matched(self, parsed):
+        from django.db.models.expressions import RawSQL
+
+        tsquery, params = self._tsquery(parsed)
+        # The tsquery is built from placeholders only; every value is a parameter.
+        sql = (
+            "SELECT e.object_id::bigint FROM wagtailsearch_indexentry e, "  # noqa: S608
+            f"(SELECT {tsquery}) AS q(q) WHERE e.content_type_id = %s AND (e.title @@ q.q OR e.body @@ q.q)"
+        )
+        return Document.objects.filter(pk__in=RawSQL(sql, [*params, self._content_type()]))  # noqa: S611
+
+    def ranked(self, parsed, filters, offset, limit) -> list:
+        tsquery, params = self._tsquery(parsed)
+        params = [*params, self._content_type()]
+        restriction = ""
+        if filters:
+            sql, filter_params = _filter(Document.objects.all(), filters).values("pk").query.sql_with_params()
+            restriction = f"AND d.id IN ({sql})"
+            params += list(filter_params)
+        params += [limit, offset]
+        columns = ", ".join(f"d.{c}" for c in SHOWN)
+        query = (
+            f"SELECT {columns} FROM wagtailsearch_indexentry e "  # noqa: S608
+            "JOIN puente_search_document d ON d.id = e.object_id::bigint, "
+            f"(SELECT {tsquery}) AS q(q) "
+            "WHERE e.content_type_id = %s AND (e.title @@ q.q OR e.body @@ q.q) "
+            f"{restriction} ORDER BY 4 * ts_rank(e.title, q.q) + ts_rank(e.body, q.q) DESC, e.id "
+            "LIMIT %s OFFSET %s"
+        )
+        return list(Document.objects.raw(query, params))
+
+
 def get_matcher() -> Matcher:
     backend = get_search_backend()
-    if type(backend).__name__ == "SQLiteSearchBackend":
+    name = type(backend).__name__
+    if name == "SQLiteSearchBackend":
         return SQLiteMatcher()
+    if name == "PostgresSearchBackend":
+        return PostgresMatcher(getattr(backend, "config", None))
     return Matcher()
 
 
