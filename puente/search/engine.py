@@ -15,9 +15,11 @@ from wagtail.search.query import And, Or, Phrase, PlainText
 from . import glossary
 from .models import Document, Facet, Term
 from .sources import FACET_ORDER
-from .text import MAX_TOKENS, STEMMERS, clean_query, fold, stem, tokens
+from .text import MAX_TOKENS, STEMMERS, clean_query, fold, fold_exact, stem, tokens
 
 PAGE_SIZE = 20
+FACET_SAMPLE = 2000  # above this many matches, facet counts are estimated from a sample
+RANK_ALL = 2000  # above this many matches, PostgreSQL ranks by title relevance, then date
 MIN_TYPO_LENGTH = 5
 STOPWORDS = {
     "a",
@@ -255,9 +257,17 @@ class Matcher:
         )
         return _queryset(results).order_by()
 
-    def ranked(self, parsed, filters, offset, limit) -> list:
+    def ranked(self, parsed, filters, offset, limit, total=0) -> list:
         results = get_search_backend().search(parsed.query(), Document.objects.all())
         return list(_filter(_queryset(results), filters).defer(*HEAVY)[offset : offset + limit])
+
+
+def _restriction(filters: dict, column: str) -> tuple[str, list]:
+    """SQL (and its parameters) that keeps ``column`` to the documents with the chosen facet values."""
+    if not filters:
+        return "", []
+    sql, params = _filter(Document.objects.all(), filters).values("pk").query.sql_with_params()
+    return f"AND {column} IN ({sql})", list(params)
 
 
 class SQLiteMatcher(Matcher):
@@ -290,14 +300,9 @@ class SQLiteMatcher(Matcher):
         )
         return Document.objects.filter(pk__in=RawSQL(sql, [self.expression(parsed), self._ids_sql()]))  # noqa: S611
 
-    def ranked(self, parsed, filters, offset, limit) -> list:
-        params = [self.expression(parsed), self._ids_sql()]
-        restriction = ""
-        if filters:
-            sql, filter_params = _filter(Document.objects.all(), filters).values("pk").query.sql_with_params()
-            restriction = f"AND CAST(e.object_id AS INTEGER) IN ({sql})"
-            params += list(filter_params)
-        params += [limit, offset]
+    def ranked(self, parsed, filters, offset, limit, total=0) -> list:
+        restriction, filter_params = _restriction(filters, "d.id")
+        params = [self.expression(parsed), self._ids_sql(), *filter_params, limit, offset]
         columns = ", ".join(f"d.{c}" for c in SHOWN)
         # Constant table names; everything from the user is a parameter.
         query = (
@@ -347,22 +352,22 @@ class PostgresMatcher(Matcher):
         )
         return Document.objects.filter(pk__in=RawSQL(sql, [*params, self._content_type()]))  # noqa: S611
 
-    def ranked(self, parsed, filters, offset, limit) -> list:
+    def ranked(self, parsed, filters, offset, limit, total=0) -> list:
         tsquery, params = self._tsquery(parsed)
-        params = [*params, self._content_type()]
-        restriction = ""
-        if filters:
-            sql, filter_params = _filter(Document.objects.all(), filters).values("pk").query.sql_with_params()
-            restriction = f"AND d.id IN ({sql})"
-            params += list(filter_params)
-        params += [limit, offset]
+        restriction, filter_params = _restriction(filters, "d.id")
+        # ts_rank reads each match's vectors; over many matches, rank by the (short) titles, then newest first.
+        if total > RANK_ALL:
+            order = "ts_rank(e.title, q.q) DESC, d.date DESC NULLS LAST"
+        else:
+            order = "4 * ts_rank(e.title, q.q) + ts_rank(e.body, q.q) DESC"
+        params = [*params, self._content_type(), *filter_params, limit, offset]
         columns = ", ".join(f"d.{c}" for c in SHOWN)
         query = (
             f"SELECT {columns} FROM wagtailsearch_indexentry e "  # noqa: S608
             "JOIN puente_search_document d ON d.id = e.object_id::bigint, "
             f"(SELECT {tsquery}) AS q(q) "
             "WHERE e.content_type_id = %s AND (e.title @@ q.q OR e.body @@ q.q) "
-            f"{restriction} ORDER BY 4 * ts_rank(e.title, q.q) + ts_rank(e.body, q.q) DESC, e.id "
+            f"{restriction} ORDER BY {order}, e.id "
             "LIMIT %s OFFSET %s"
         )
         return list(Document.objects.raw(query, params))
@@ -404,6 +409,7 @@ class Results:
     documents: list
     facets: dict  # name -> [(value, count)]
     suggestion: str = ""
+    approximate_facets: bool = False
 
     @property
     def pages(self) -> int:
@@ -423,12 +429,12 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     if not total:
         documents = []
     elif sort == "relevance" and not parsed.is_empty:
-        documents = matcher.ranked(parsed, filters, offset, PAGE_SIZE)
+        documents = matcher.ranked(parsed, filters, offset, PAGE_SIZE, total)
     else:
         ordered = selected.order_by(F("date").desc(nulls_last=True), "-pk")
         documents = list(ordered.defer(*HEAVY)[offset : offset + PAGE_SIZE])
-    facets = facet_counts(matched, filters)
-    results = Results(parsed, filters, sort, total, page, documents, facets)
+    facets, approximate = facet_counts(matched, filters, total)
+    results = Results(parsed, filters, sort, total, page, documents, facets, approximate_facets=approximate)
     if total == 0 and not parsed.is_empty:
         suggestion = did_you_mean(parsed)
         # Offer it only when it finds something.
@@ -448,24 +454,40 @@ def _count(raw: str) -> int:
     return get_matcher().matched(parsed).count()
 
 
-def facet_counts(matched, filters: dict, limit: int = 12) -> dict:
+def _grouped(rows, factor: float):
+    return [(row.get("name"), row["value"], max(1, round(row["n"] * factor))) for row in rows]
+
+
+def facet_counts(matched, filters: dict, total: int, limit: int = 12) -> tuple[dict, bool]:
     """Counts per facet value over the matched documents. A facet's counts apply every other facet's
-    selection but not its own, so choosing a second value in one facet is always possible."""
+    selection but not its own, so choosing a second value in one facet is always possible.
+
+    Above ``FACET_SAMPLE`` matches the counts are estimated from that many matches (and say so), which keeps
+    the cost of a very common word bounded. Returns the counts and whether they are estimates."""
     counts: dict = {name: [] for name in FACET_ORDER}
-    plain = _filter(matched, filters)
-    rows = Facet.objects.filter(document__in=plain.values("pk")).exclude(name__in=list(filters))
-    grouped = [
-        (plain_row["name"], plain_row["value"], plain_row["n"])
-        for plain_row in rows.values("name", "value").annotate(n=Count("id"))
-    ]
+    approximate = total > FACET_SAMPLE
+
+    def sample(queryset, size):
+        ids = queryset.order_by().values("pk")
+        if size > FACET_SAMPLE:
+            return ids[:FACET_SAMPLE], size / FACET_SAMPLE
+        return ids, 1.0
+
+    ids, factor = sample(_filter(matched, filters), total)
+    rows = (
+        Facet.objects.filter(document__in=ids)
+        .exclude(name__in=list(filters))
+        .values("name", "value")
+        .annotate(n=Count("id"))
+    )
+    grouped = _grouped(rows, factor)
     for name in filters:
         others = _filter(matched, filters, skip=name)
-        grouped += [
-            (name, row["value"], row["n"])
-            for row in Facet.objects.filter(name=name, document__in=others.values("pk"))
-            .values("value")
-            .annotate(n=Count("id"))
-        ]
+        size = others.count()
+        ids, factor = sample(others, size)
+        approximate = approximate or size > FACET_SAMPLE
+        rows = Facet.objects.filter(name=name, document__in=ids).values("value").annotate(n=Count("id"))
+        grouped += [(name, value, n) for _, value, n in _grouped(rows, factor)]
     for name, value, n in grouped:
         counts[name].append((value, n))
     for name, values in counts.items():
@@ -473,7 +495,7 @@ def facet_counts(matched, filters: dict, limit: int = 12) -> dict:
         values.sort(key=lambda item: (-item[1], item[0]))
         kept = values[:limit] + [v for v in values[limit:] if v[0] in chosen]
         counts[name] = kept
-    return counts
+    return counts, approximate
 
 
 # --- highlighting -----------------------------------------------------------------------------------------------
@@ -484,7 +506,7 @@ def highlight(text: str, terms: list[str], length: int = 260) -> str:
     words; phrases match whole."""
     if not text:
         return ""
-    folded = fold(text)
+    folded = fold_exact(text)
     patterns = sorted({t for t in terms if t and len(t) >= 2}, key=len, reverse=True)
     if patterns:
         regex = re.compile(

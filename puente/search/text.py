@@ -22,9 +22,21 @@ def _fold_char(char: str) -> str:
     return base.lower() if len(base.lower()) == 1 else char.lower()
 
 
-def fold(text: str) -> str:
+def fold_exact(text: str) -> str:
     """Lower case without accents, one character for one character (so positions stay valid)."""
     return "".join(_fold_char(c) for c in text)
+
+
+# Accented Latin letters (Latin-1 Supplement and Latin Extended-A/B) to their base letter, for str.translate.
+_LATIN = {code: _fold_char(chr(code)) for code in range(0xC0, 0x250) if len(_fold_char(chr(code))) == 1}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (fast; for indexing and queries). Use ``fold_exact`` where positions matter."""
+    text = text.lower().translate(_LATIN)
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) if ord(c) > 0x24F else c for c in text if not unicodedata.combining(c))
 
 
 def tokens(text: str) -> list[str]:

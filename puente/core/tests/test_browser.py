@@ -49,6 +49,10 @@ KEY_PAGES = [
     "/fr/topics/local-development/",
     "/en/organisations/",
     "/en/events/?when=past",
+    "/es/search/?q=remesas",
+    "/fr/search/?q=migrants&kind=practice",
+    "/en/assessments/frameworks/cities-of-solidarity/",
+    "/en/organisations/carmen-de-la-legua/",
 ]
 
 
@@ -59,6 +63,10 @@ def test_key_pages_have_no_serious_accessibility_violations(page, live_server, d
 
     paths = [*KEY_PAGES, Commitment.objects.get(slug__startswith="carmen").get_absolute_url()]
     paths.append(WorkingGroup.objects.get().get_absolute_url())
+    _assert_accessible(page, live_server, paths)
+
+
+def _assert_accessible(page, live_server, paths):
     for path in paths:
         page.goto(f"{live_server.url}{path}")
         page.add_script_tag(path=str(AXE))
@@ -71,3 +79,17 @@ def test_key_pages_have_no_serious_accessibility_violations(page, live_server, d
             if v["impact"] in ("serious", "critical")
         ]
         assert serious == [], f"{path}: {serious}"
+
+
+def test_assessment_pages_have_no_serious_accessibility_violations(page, live_server, demo_db):
+    from puente.assessments.models import Round
+
+    round_ = Round.objects.get()
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    page.fill('input[name="login"]', "focal.carmen")
+    page.fill('input[name="password"]', "puente-demo")
+    page.locator('form[action*="login"] button[type="submit"]').click()
+    page.wait_for_load_state()
+    paths = [f"/en/assessments/{round_.pk}/results/", f"/es/assessments/{round_.pk}/", "/en/assessments/"]
+    paths.append(f"/en/assessments/{round_.pk}/report/")
+    _assert_accessible(page, live_server, paths)

@@ -113,7 +113,15 @@ class SearchTests(TestCase):
         self.assertNotContains(self.search(q="qqqqqqqq"), "Did you mean")
 
     def test_title_matches_rank_above_body_matches(self):
+        from unittest import mock
+
+        from .. import engine
+
         titles = self.titles(self.search(q="diaspora"))
+        self.assertLess(titles.index("Diaspora engagement"), titles.index("Mapping associations abroad"))
+        # Also when there are too many matches to rank every body (PostgreSQL then ranks titles only).
+        with mock.patch.object(engine, "RANK_ALL", 1):
+            titles = self.titles(self.search(q="diaspora"))
         self.assertLess(titles.index("Diaspora engagement"), titles.index("Mapping associations abroad"))
 
     def test_highlighted_snippets_are_escaped(self):
@@ -146,6 +154,26 @@ class SearchTests(TestCase):
         self.assertEqual(facets["kind"]["commitment"], 1)
         self.assertEqual(facets["topic"], {"social-inclusion": 2, "remittances": 1})
         self.assertContains(response, 'name="country" value="mx" checked')
+
+    def test_facet_counts_are_estimated_above_the_sample_size(self):
+        from unittest import mock
+
+        from .. import engine
+
+        exact = self.search(q="migrants", kind="practice")
+        self.assertFalse(exact.context["results"].approximate_facets)
+        self.assertNotContains(exact, "Counts estimated")
+        with mock.patch.object(engine, "FACET_SAMPLE", 2):
+            response = self.search(q="migrants", kind="practice")
+        self.assertTrue(response.context["results"].approximate_facets)
+        self.assertContains(response, "Counts estimated from a sample of the results.")
+        self.assertContains(response, "(≈")
+        facets = {
+            f["name"]: {v["value"]: v["count"] for v in f["values"]} for f in response.context["facets"]
+        }
+        # Three practices (and one commitment) match; a sample of two is scaled back up.
+        self.assertGreaterEqual(sum(facets["kind"].values()), 3)
+        self.assertEqual(response.context["results"].total, 3)
 
     def test_sort_by_date_and_pagination(self):
         for i in range(25):
@@ -215,7 +243,7 @@ class SearchTests(TestCase):
         self.search(q="migrants")  # warm the label cache
         with self.assertNumQueries(3):  # count, page, facet counts
             self.assertEqual(self.search(q="migrants").status_code, 200)
-        with self.assertNumQueries(5):  # + one facet count per facet with a selection
+        with self.assertNumQueries(7):  # + a count and a facet count per facet with a selection
             self.assertEqual(
                 self.search(q="migrants", kind="practice", country=["cl", "mx"]).status_code, 200
             )
