@@ -96,6 +96,7 @@ def main():
             manage(
                 [
                     "shell",
+                    "-v0",
                     "-c",
                     f"from django.db import connection; connection.cursor().execute('{statement}')",
                 ],
