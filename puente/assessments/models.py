@@ -21,6 +21,12 @@ from puente.taxonomy.models import Language
 MIN_LEVEL, MAX_LEVEL = 1, 5
 
 
+def in_language(obj, field: str, language: str | None = None) -> str:
+    """``obj.<field>_<language>``, falling back to English when that translation is empty."""
+    language = (language or translation.get_language() or "en")[:2]
+    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_en")
+
+
 class Trilingual(models.Model):
     """Names (and optional descriptions) in English, Spanish and French; ``label`` follows the language."""
 
@@ -35,8 +41,7 @@ class Trilingual(models.Model):
         return self.name_en
 
     def translated(self, field: str, language: str | None = None) -> str:
-        language = (language or translation.get_language() or "en")[:2]
-        return getattr(self, f"{field}_{language}", "") or getattr(self, f"{field}_en")
+        return in_language(self, field, language)
 
     @property
     def label(self) -> str:
@@ -155,8 +160,7 @@ class MaturityLevel(models.Model):
         return f"{self.level}. {self.label_en}"
 
     def _t(self, field):
-        language = (translation.get_language() or "en")[:2]
-        return getattr(self, f"{field}_{language}", "") or getattr(self, f"{field}_en")
+        return in_language(self, field)
 
     @property
     def label(self) -> str:

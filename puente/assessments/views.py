@@ -142,7 +142,11 @@ def assign(request, pk):
         value = request.POST.get(f"assignee_{criterion.pk}")
         if value is None:
             continue
-        changes[criterion] = users.filter(pk=_int(value)).first() if value else None
+        assignee = users.filter(pk=_int(value)).first() if value else None
+        if value and assignee is None:
+            messages.error(request, _("Choose a colleague from the list."))
+            return redirect(round_)
+        changes[criterion] = assignee
     try:
         services.assign(round_, request.user, changes)
     except ValidationError as exc:

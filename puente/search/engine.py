@@ -251,6 +251,12 @@ SHOWN = (
 class Matcher:
     """Matches a parsed query through the configured Wagtail search backend (any engine)."""
 
+    @staticmethod
+    def _content_type() -> int:
+        from django.contrib.contenttypes.models import ContentType
+
+        return ContentType.objects.get_for_model(Document).pk
+
     def matched(self, parsed):
         results = get_search_backend().search(
             parsed.query(), Document.objects.all(), order_by_relevance=False
@@ -284,12 +290,6 @@ class SQLiteMatcher(Matcher):
             groups.append("(" + " OR ".join(f'"{t}"' for t in terms if t) + ")")
         return "{title body} : (" + " AND ".join(groups) + ")"
 
-    def _ids_sql(self):
-        from django.contrib.contenttypes.models import ContentType
-
-        content_type = ContentType.objects.get_for_model(Document).pk
-        return content_type
-
     def matched(self, parsed):
         from django.db.models.expressions import RawSQL
 
@@ -298,11 +298,11 @@ class SQLiteMatcher(Matcher):
             "SELECT CAST(e.object_id AS INTEGER) FROM wagtailsearch_indexentry e WHERE e.id IN "  # noqa: S608
             f"(SELECT rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s) AND e.content_type_id = %s"
         )
-        return Document.objects.filter(pk__in=RawSQL(sql, [self.expression(parsed), self._ids_sql()]))  # noqa: S611
+        return Document.objects.filter(pk__in=RawSQL(sql, [self.expression(parsed), self._content_type()]))  # noqa: S611
 
     def ranked(self, parsed, filters, offset, limit, total=0) -> list:
         restriction, filter_params = _restriction(filters, "d.id")
-        params = [self.expression(parsed), self._ids_sql(), *filter_params, limit, offset]
+        params = [self.expression(parsed), self._content_type(), *filter_params, limit, offset]
         columns = ", ".join(f"d.{c}" for c in SHOWN)
         # Constant table names; everything from the user is a parameter.
         query = (
@@ -335,11 +335,6 @@ class PostgresMatcher(Matcher):
                 params += [self.config, phrase] if self.config else [phrase]
             parts.append("(" + " || ".join(alternatives) + ")")
         return " && ".join(parts), params
-
-    def _content_type(self):
-        from django.contrib.contenttypes.models import ContentType
-
-        return ContentType.objects.get_for_model(Document).pk
 
     def matched(self, parsed):
         from django.db.models.expressions import RawSQL

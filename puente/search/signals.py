@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .indexing import index_object, remove_object
-from .sources import SOURCES
+from .sources import SOURCES, source_for
 
 
 def _on_save(sender, instance, raw=False, **kwargs):
@@ -21,11 +21,8 @@ def _on_delete(sender, instance, **kwargs):
 
 
 def _on_m2m(sender, instance, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear") and hasattr(instance, "pk"):
-        from .sources import source_for
-
-        if source_for(type(instance)) is not None:
-            index_object(instance)
+    if action in ("post_add", "post_remove", "post_clear") and source_for(type(instance)) is not None:
+        index_object(instance)
 
 
 def connect() -> None:

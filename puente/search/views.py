@@ -32,7 +32,7 @@ def index(request):
     q = request.GET.get("q", "")
     sort = "date" if request.GET.get("sort") == "date" else "relevance"
     filters = {
-        name: [clean_query(v)[:80] for v in request.GET.getlist(name) if clean_query(v)][:20]
+        name: [v for v in (clean_query(raw)[:80] for raw in request.GET.getlist(name)) if v][:20]
         for name in FACET_ORDER
     }
     filters = {k: v for k, v in filters.items() if v}

@@ -124,6 +124,15 @@ class RoundTests(TestCase):
             self.client.post(self.url("assign/"), {f"assignee_{c1.pk}": self.colleague.pk}).status_code, 403
         )
 
+    def test_unknown_assignee_is_refused_and_keeps_the_assignment(self):
+        c1 = self.criteria[1]
+        Assignment.objects.create(round=self.round, criterion=c1, assignee=self.colleague)
+        self.client.force_login(self.focal)
+        for bad in ("999999", "not-a-number"):
+            response = self.client.post(self.url("assign/"), {f"assignee_{c1.pk}": bad}, follow=True)
+            self.assertContains(response, "Choose a colleague from the list.")
+            self.assertEqual(Assignment.objects.get(round=self.round, criterion=c1).assignee, self.colleague)
+
     def test_drafts_are_saved_and_resumed(self):
         self.client.force_login(self.focal)
         c4 = self.criteria[4]
