@@ -4,22 +4,24 @@ the configured search backend, filter and count facets in the database, rank, pa
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, Or, Phrase, PlainText
 
 from . import glossary
-from .models import Document, Facet, Term
+from .models import MARKER, Document, Facet, Term, facet_token
 from .sources import FACET_ORDER
 from .text import MAX_TOKENS, STEMMERS, clean_query, fold, fold_exact, stem, tokens
 
 PAGE_SIZE = 20
 FACET_SAMPLE = 2000  # above this many matches, facet counts are estimated from a sample
-RANK_ALL = 2000  # above this many matches, PostgreSQL ranks by title relevance, then date
+RANK_ALL = 2000  # above this many matches, title matches come first (ranked), then the rest in index order
 MIN_TYPO_LENGTH = 5
 STOPWORDS = {
     "a",
@@ -230,9 +232,13 @@ def did_you_mean(parsed: ParsedQuery) -> str:
 
 
 # --- matching, facets, ranking ---------------------------------------------------------------------------
+#
+# A matcher answers three questions for a query and the chosen facet values: how many documents match
+# (``count``), which documents are on a page (``page``) and which facet values a fair sample of the matches
+# has (``facet_keys``). The database matchers send one full-text query for each, facet filters included as
+# reserved words, so the engine's inverted index does all the filtering.
 
 
-HEAVY = ("text_stems", "heading_stems", "names")
 SHOWN = (
     "id",
     "content_type_id",
@@ -246,126 +252,291 @@ SHOWN = (
     "language",
     "date",
 )
+HEAVY = ("text_stems", "heading_stems", "names", "facet_keys")
+
+
+def _by_date(queryset):
+    return queryset.order_by(F("date").desc(nulls_last=True), "-pk")
 
 
 class Matcher:
-    """Matches a parsed query through the configured Wagtail search backend (any engine)."""
-
-    @staticmethod
-    def _content_type() -> int:
-        from django.contrib.contenttypes.models import ContentType
-
-        return ContentType.objects.get_for_model(Document).pk
+    """Any Wagtail search backend (search servers): full-text matching by the backend, facet filters in the
+    database."""
 
     def matched(self, parsed):
+        if parsed.is_empty:
+            return Document.objects.all()
         results = get_search_backend().search(
             parsed.query(), Document.objects.all(), order_by_relevance=False
         )
         return _queryset(results).order_by()
 
-    def ranked(self, parsed, filters, offset, limit, total=0) -> list:
+    def sample(self, parsed, filters, skip, size) -> tuple[list[str], int, bool]:
+        """The facet values of up to ``size`` matches, the number of matches (estimated when there are more
+        than ``size``) and whether that number is exact."""
+        selected = _filter(self.matched(parsed), filters, skip)
+        keys = list(selected.values_list("facet_keys", flat=True)[: size + 1])
+        if len(keys) <= size:
+            return keys, len(keys), True
+        return keys[:size], selected.count(), True
+
+    def page(self, parsed, filters, rank_all, sort, offset, limit) -> list:
+        if sort == "date" or parsed.is_empty:
+            selected = _filter(self.matched(parsed), filters)
+            return list(_by_date(selected).defer(*HEAVY)[offset : offset + limit])
         results = get_search_backend().search(parsed.query(), Document.objects.all())
         return list(_filter(_queryset(results), filters).defer(*HEAVY)[offset : offset + limit])
 
 
-def _restriction(filters: dict, column: str) -> tuple[str, list]:
-    """SQL (and its parameters) that keeps ``column`` to the documents with the chosen facet values."""
-    if not filters:
-        return "", []
-    sql, params = _filter(Document.objects.all(), filters).values("pk").query.sql_with_params()
-    return f"AND {column} IN ({sql})", list(params)
+def _facet_words(filters: dict, skip: str | None) -> list[list[str]]:
+    """Per chosen facet (but ``skip``), the reserved words of its values (any of them may match)."""
+    return [[facet_token(n, v) for v in values] for n, values in filters.items() if n != skip and values]
 
 
 class SQLiteMatcher(Matcher):
-    """SQLite FTS5, queried so that the full-text index runs first and once: the generic backend's join lets
-    SQLite's planner run the MATCH once per index row, which is quadratic on large indexes."""
+    """SQLite FTS5 through the index that Wagtail's SQLite backend keeps. Every question is one ``MATCH`` run
+    once, inside a subquery, and joined by rowid (the generic backend's join let the planner run the
+    ``MATCH`` once per index row)."""
 
     FTS = "wagtailsearch_indexentry_fts"
+    ENTRY = "wagtailsearch_indexentry"
 
     @staticmethod
-    def expression(parsed) -> str:
-        groups = []
-        for group in parsed.groups:
-            terms = list(dict.fromkeys([*group.words, *group.phrases]))
-            groups.append("(" + " OR ".join(f'"{t}"' for t in terms if t) + ")")
-        return "{title body} : (" + " AND ".join(groups) + ")"
+    def _any(words) -> str:
+        return "(" + " OR ".join(f'"{w}"' for w in dict.fromkeys(words) if w) + ")"
 
-    def matched(self, parsed):
-        from django.db.models.expressions import RawSQL
+    def _words(self, parsed) -> list[str]:
+        return [self._any([*g.words, *g.phrases]) for g in parsed.groups]
 
-        # Table names are constants; the query text and ids are parameters.
+    def _filters(self, filters, skip=None) -> str:
+        parts = [self._any(words) for words in _facet_words(filters, skip)]
+        return "body : (" + " AND ".join([*parts, f'"{MARKER}"']) + ")"
+
+    def expression(self, parsed, filters, skip=None) -> str:
+        words = self._words(parsed)
+        restriction = self._filters(filters, skip)
+        if not words:
+            return restriction
+        return "{title body} : (" + " AND ".join(words) + ") AND " + restriction
+
+    def _title_expression(self, parsed, filters) -> str:
+        return "title : (" + " AND ".join(self._words(parsed)) + ") AND " + self._filters(filters)
+
+    def sample(self, parsed, filters, skip, size) -> tuple[list[str], int, bool]:
+        """The first ``size`` matches in rowid order (a fixed shuffle, see ``indexing.rebuild``); above
+        ``size``, the total is estimated from how far into the rowids the sample reached."""
+        if parsed.is_empty and not filters:
+            expression = f'body : "{MARKER}"'
+        else:
+            expression = self.expression(parsed, filters, skip)
         sql = (
-            "SELECT CAST(e.object_id AS INTEGER) FROM wagtailsearch_indexentry e WHERE e.id IN "  # noqa: S608
-            f"(SELECT rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s) AND e.content_type_id = %s"
+            f"SELECT f.r, d.facet_keys, (SELECT max(id) FROM {self.ENTRY}) FROM "  # noqa: S608
+            f"(SELECT rowid AS r FROM {self.FTS} WHERE {self.FTS} MATCH %s ORDER BY rowid LIMIT %s) f "
+            f"JOIN {self.ENTRY} e ON e.id = f.r "
+            "LEFT JOIN puente_search_document d ON d.id = CAST(e.object_id AS INTEGER) ORDER BY f.r"
         )
-        return Document.objects.filter(pk__in=RawSQL(sql, [self.expression(parsed), self._content_type()]))  # noqa: S611
+        rows = _fetch(sql, [expression, size + 1])
+        keys = [row[1] or "" for row in rows[:size]]
+        if len(rows) <= size:
+            return keys, len(rows), True
+        last, highest = rows[size - 1][0], rows[0][2]
+        return keys, _estimate(size, last, highest), False
 
-    def ranked(self, parsed, filters, offset, limit, total=0) -> list:
-        restriction, filter_params = _restriction(filters, "d.id")
-        params = [self.expression(parsed), self._content_type(), *filter_params, limit, offset]
+    def _documents(self, rows_sql, params, order="f.n") -> list:
+        """Documents for the index rows that ``rows_sql`` selects (columns ``r``, the rowid, and ``n``, a
+        sort key), in that order."""
         columns = ", ".join(f"d.{c}" for c in SHOWN)
-        # Constant table names; everything from the user is a parameter.
-        query = (
-            f"SELECT {columns} FROM "  # noqa: S608
-            f"(SELECT rowid AS r, bm25({self.FTS}, 0.0, 1.0, 4.0) AS score FROM {self.FTS} WHERE {self.FTS} MATCH %s) f "
-            "JOIN wagtailsearch_indexentry e ON e.id = f.r "
-            "JOIN puente_search_document d ON d.id = CAST(e.object_id AS INTEGER) "
-            f"WHERE e.content_type_id = %s {restriction} ORDER BY f.score, e.id LIMIT %s OFFSET %s"
+        sql = (
+            f"SELECT {columns} FROM ({rows_sql}) f JOIN {self.ENTRY} e ON e.id = f.r "  # noqa: S608
+            f"JOIN puente_search_document d ON d.id = CAST(e.object_id AS INTEGER) ORDER BY {order}"
         )
-        return list(Document.objects.raw(query, params))
+        return list(Document.objects.raw(sql, params))
+
+    def _matching_ids(self) -> str:
+        return (
+            f"SELECT CAST(e.object_id AS INTEGER) FROM {self.ENTRY} e WHERE e.id IN "  # noqa: S608
+            f"(SELECT rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s)"
+        )
+
+    def _ranked(self, expression, offset, limit) -> list:
+        rows = (
+            f"SELECT rowid AS r, bm25({self.FTS}, 0.0, 1.0, 4.0) AS n FROM {self.FTS} "  # noqa: S608
+            f"WHERE {self.FTS} MATCH %s ORDER BY n, rowid LIMIT %s OFFSET %s"
+        )
+        return self._documents(rows, [expression, limit, offset])
+
+    def _in_index_order(self, expression, offset, limit) -> list:
+        rows = (
+            f"SELECT rowid AS r, rowid AS n FROM {self.FTS} WHERE {self.FTS} MATCH %s "  # noqa: S608
+            "ORDER BY rowid LIMIT %s OFFSET %s"
+        )
+        return self._documents(rows, [expression, limit, offset])
+
+    def page(self, parsed, filters, rank_all, sort, offset, limit) -> list:
+        if sort == "date" or parsed.is_empty:
+            if not filters and parsed.is_empty:
+                return list(_by_date(Document.objects.defer(*HEAVY))[offset : offset + limit])
+            matching = RawSQL(self._matching_ids(), [self.expression(parsed, filters)])  # noqa: S611
+            ids = Document.objects.filter(pk__in=matching)
+            return list(_by_date(ids).defer(*HEAVY)[offset : offset + limit])
+        expression = self.expression(parsed, filters)
+        if rank_all:
+            return self._ranked(expression, offset, limit)
+        return _tiered(self, parsed, filters, expression, offset, limit)
+
+    def title_count(self, parsed, filters, cap=None) -> int:
+        sql = f"SELECT rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s"  # noqa: S608 (constant names)
+        params = [self._title_expression(parsed, filters)]
+        if cap:
+            sql, params = f"{sql} LIMIT %s", [*params, cap]
+        return _fetch(f"SELECT count(*) FROM ({sql})", params)[0][0]  # noqa: S608
+
+    def title_page(self, parsed, filters, ranked, offset, limit) -> list:
+        expression = self._title_expression(parsed, filters)
+        if ranked:
+            return self._ranked(expression, offset, limit)
+        return self._in_index_order(expression, offset, limit)
+
+    def rest_page(self, parsed, filters, expression, offset, limit) -> list:
+        rest = f"({expression}) NOT title : (" + " AND ".join(self._words(parsed)) + ")"
+        return self._in_index_order(rest, offset, limit)
 
 
 class PostgresMatcher(Matcher):
-    """PostgreSQL full text on the index entries' ``title`` and ``body`` vectors, each tested on its own so
-    that their GIN indexes are used (the generic backend concatenates them first, which forces a scan)."""
+    """PostgreSQL full text on the ``title`` and ``body`` vectors that Wagtail's PostgreSQL backend keeps:
+    every match is one ``body @@ query`` (the GIN index), facet words and marker included."""
+
+    ENTRY = "wagtailsearch_indexentry"
 
     def __init__(self, config: str | None):
         self.config = config
 
-    def _tsquery(self, parsed) -> tuple[str, list]:
-        cast = "%s::regconfig, " if self.config else ""
+    def _one(self, function, text) -> tuple[str, list]:
+        if self.config:
+            return f"{function}(%s::regconfig, %s)", [self.config, text]
+        return f"{function}(%s)", [text]
+
+    def _any(self, words, phrases=()) -> tuple[str, list]:
         parts, params = [], []
-        for group in parsed.groups:
-            alternatives = []
-            for word in dict.fromkeys(group.words):
-                alternatives.append(f"plainto_tsquery({cast}%s)")
-                params += [self.config, word] if self.config else [word]
-            for phrase in dict.fromkeys(group.phrases):
-                alternatives.append(f"phraseto_tsquery({cast}%s)")
-                params += [self.config, phrase] if self.config else [phrase]
-            parts.append("(" + " || ".join(alternatives) + ")")
-        return " && ".join(parts), params
+        for word in dict.fromkeys(words):
+            sql, p = self._one("plainto_tsquery", word)
+            parts.append(sql)
+            params += p
+        for phrase in dict.fromkeys(phrases):
+            sql, p = self._one("phraseto_tsquery", phrase)
+            parts.append(sql)
+            params += p
+        return "(" + " || ".join(parts) + ")", params
 
-    def matched(self, parsed):
-        from django.db.models.expressions import RawSQL
+    def _all(self, pieces) -> tuple[str, list]:
+        return " && ".join(sql for sql, _ in pieces), [p for _, params in pieces for p in params]
 
-        tsquery, params = self._tsquery(parsed)
-        # The tsquery is built from placeholders only; every value is a parameter.
+    def words(self, parsed) -> tuple[str, list]:
+        return self._all([self._any(g.words, g.phrases) for g in parsed.groups])
+
+    def tsquery(self, parsed, filters, skip=None) -> tuple[str, list]:
+        pieces = [self._any(g.words, g.phrases) for g in parsed.groups]
+        pieces += [self._any(words) for words in _facet_words(filters, skip)]
+        pieces.append(self._any([MARKER]))
+        return self._all(pieces)
+
+    def sample(self, parsed, filters, skip, size) -> tuple[list[str], int, bool]:
+        """Up to ``size`` matches, and the number of matches (counted: PostgreSQL returns the first matches
+        in no order that would allow an estimate)."""
+        tsquery, params = self.tsquery(parsed, filters, skip)
         sql = (
-            "SELECT e.object_id::bigint FROM wagtailsearch_indexentry e, "  # noqa: S608
-            f"(SELECT {tsquery}) AS q(q) WHERE e.content_type_id = %s AND (e.title @@ q.q OR e.body @@ q.q)"
+            f"SELECT d.facet_keys FROM (SELECT e.object_id FROM {self.ENTRY} e "  # noqa: S608
+            f"WHERE e.body @@ ({tsquery}) LIMIT %s) s "
+            "LEFT JOIN puente_search_document d ON d.id = s.object_id::bigint"
         )
-        return Document.objects.filter(pk__in=RawSQL(sql, [*params, self._content_type()]))  # noqa: S611
+        rows = _fetch(sql, [*params, size + 1])
+        keys = [row[0] or "" for row in rows[:size]]
+        if len(rows) <= size:
+            return keys, len(rows), True
+        count = f"SELECT count(*) FROM {self.ENTRY} e WHERE e.body @@ ({tsquery})"  # noqa: S608
+        return keys, _fetch(count, params)[0][0], True
 
-    def ranked(self, parsed, filters, offset, limit, total=0) -> list:
-        tsquery, params = self._tsquery(parsed)
-        restriction, filter_params = _restriction(filters, "d.id")
-        # ts_rank reads each match's vectors; over many matches, rank by the (short) titles, then newest first.
-        if total > RANK_ALL:
-            order = "ts_rank(e.title, q.q) DESC, d.date DESC NULLS LAST"
-        else:
-            order = "4 * ts_rank(e.title, q.q) + ts_rank(e.body, q.q) DESC"
-        params = [*params, self._content_type(), *filter_params, limit, offset]
+    def _documents(self, where, params, order, offset, limit) -> list:
         columns = ", ".join(f"d.{c}" for c in SHOWN)
-        query = (
-            f"SELECT {columns} FROM wagtailsearch_indexentry e "  # noqa: S608
-            "JOIN puente_search_document d ON d.id = e.object_id::bigint, "
-            f"(SELECT {tsquery}) AS q(q) "
-            "WHERE e.content_type_id = %s AND (e.title @@ q.q OR e.body @@ q.q) "
-            f"{restriction} ORDER BY {order}, e.id "
-            "LIMIT %s OFFSET %s"
+        sql = (
+            f"SELECT {columns} FROM {self.ENTRY} e "  # noqa: S608
+            f"JOIN puente_search_document d ON d.id = e.object_id::bigint WHERE {where} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s"
         )
-        return list(Document.objects.raw(query, params))
+        return list(Document.objects.raw(sql, [*params, limit, offset]))
+
+    def _ranked(self, where, params, parsed, offset, limit) -> list:
+        words, word_params = self.words(parsed)
+        order = f"4 * ts_rank(e.title, {words}) + ts_rank(e.body, {words}) DESC, e.id"
+        return self._documents(where, [*params, *word_params, *word_params], order, offset, limit)
+
+    def page(self, parsed, filters, rank_all, sort, offset, limit) -> list:
+        if sort == "date" or parsed.is_empty:
+            if not filters and parsed.is_empty:
+                return list(_by_date(Document.objects.defer(*HEAVY))[offset : offset + limit])
+            tsquery, params = self.tsquery(parsed, filters)
+            sql = f"SELECT e.object_id::bigint FROM {self.ENTRY} e WHERE e.body @@ ({tsquery})"  # noqa: S608
+            ids = Document.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+            return list(_by_date(ids).defer(*HEAVY)[offset : offset + limit])
+        if rank_all:
+            tsquery, params = self.tsquery(parsed, filters)
+            return self._ranked(f"e.body @@ ({tsquery})", params, parsed, offset, limit)
+        return _tiered(self, parsed, filters, None, offset, limit)
+
+    def _title_where(self, parsed, filters) -> tuple[str, list]:
+        words, word_params = self.words(parsed)
+        tsquery, params = self.tsquery(parsed, filters)
+        return f"e.title @@ ({words}) AND e.body @@ ({tsquery})", [*word_params, *params]
+
+    def title_count(self, parsed, filters, cap=None) -> int:
+        where, params = self._title_where(parsed, filters)
+        sql = f"SELECT 1 FROM {self.ENTRY} e WHERE {where}"  # noqa: S608
+        if cap:
+            sql, params = f"{sql} LIMIT %s", [*params, cap]
+        return _fetch(f"SELECT count(*) FROM ({sql}) t", params)[0][0]  # noqa: S608
+
+    def title_page(self, parsed, filters, ranked, offset, limit) -> list:
+        where, params = self._title_where(parsed, filters)
+        if ranked:
+            return self._ranked(where, params, parsed, offset, limit)
+        return self._documents(where, params, "e.id", offset, limit)
+
+    def rest_page(self, parsed, filters, expression, offset, limit) -> list:
+        words, word_params = self.words(parsed)
+        tsquery, params = self.tsquery(parsed, filters)
+        where = f"e.body @@ ({tsquery}) AND NOT e.title @@ ({words})"
+        return self._documents(where, [*params, *word_params], "e.id", offset, limit)
+
+
+def _fetch(sql, params) -> list:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _estimate(found: int, reached: int, extent: int) -> int:
+    """How many matches there are when ``found`` were met in the first ``reached`` of ``extent`` positions of
+    a shuffled index, rounded to two significant digits (it is shown as an estimate)."""
+    estimate = found * max(extent, reached) / max(reached, 1)
+    digits = max(0, len(str(int(estimate))) - 2)
+    return max(found + 1, int(round(estimate, -digits)))
+
+
+def _tiered(matcher, parsed, filters, expression, offset, limit) -> list:
+    """A page of a very large result: documents whose title matches come first (ranked when there are no
+    more than RANK_ALL of them), then the others in index order, which is a fixed shuffle."""
+    in_title = matcher.title_count(parsed, filters, cap=RANK_ALL + 1)
+    if in_title > RANK_ALL and offset + limit > RANK_ALL:
+        in_title = matcher.title_count(parsed, filters)
+    documents = []
+    if offset < in_title:
+        documents = matcher.title_page(parsed, filters, in_title <= RANK_ALL, offset, limit)
+    if len(documents) < limit:
+        rest_offset = max(0, offset - in_title)
+        documents += matcher.rest_page(parsed, filters, expression, rest_offset, limit - len(documents))
+    return documents
 
 
 def get_matcher() -> Matcher:
@@ -405,6 +576,7 @@ class Results:
     facets: dict  # name -> [(value, count)]
     suggestion: str = ""
     approximate_facets: bool = False
+    approximate_total: bool = False
 
     @property
     def pages(self) -> int:
@@ -412,24 +584,22 @@ class Results:
 
 
 def search(raw: str | None, filters: dict | None = None, sort: str = "relevance", page: int = 1) -> Results:
+    """One page of results with facet counts. Up to FACET_SAMPLE matches everything is exact; above, the
+    total and the facet counts are estimated from the first FACET_SAMPLE matches (and marked so)."""
     parsed = parse(raw)
     filters = {k: list(dict.fromkeys(v))[:20] for k, v in (filters or {}).items() if k in FACET_ORDER and v}
     matcher = get_matcher()
-    matched = Document.objects.all() if parsed.is_empty else matcher.matched(parsed)
-    selected = _filter(matched, filters)
-    total = selected.count()
+    keys, total, exact = matcher.sample(parsed, filters, None, FACET_SAMPLE)
+    if parsed.is_empty and not filters and not exact:
+        total, exact = Document.objects.count(), True
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     offset = (page - 1) * PAGE_SIZE
-    if not total:
-        documents = []
-    elif sort == "relevance" and not parsed.is_empty:
-        documents = matcher.ranked(parsed, filters, offset, PAGE_SIZE, total)
-    else:
-        ordered = selected.order_by(F("date").desc(nulls_last=True), "-pk")
-        documents = list(ordered.defer(*HEAVY)[offset : offset + PAGE_SIZE])
-    facets, approximate = facet_counts(matched, filters, total)
-    results = Results(parsed, filters, sort, total, page, documents, facets, approximate_facets=approximate)
+    rank_all = exact and total <= RANK_ALL  # else: title matches first, then index order
+    documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE) if total else []
+    facets, approximate = facet_counts(matcher, parsed, filters, keys, total)
+    approximate = approximate or not exact
+    results = Results(parsed, filters, sort, total, page, documents, facets, "", approximate, not exact)
     if total == 0 and not parsed.is_empty:
         suggestion = did_you_mean(parsed)
         # Offer it only when it finds something.
@@ -443,53 +613,40 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
 
 
 def _count(raw: str) -> int:
+    """Whether ``raw`` finds anything (1) or not (0)."""
     parsed = parse(raw)
     if parsed.is_empty:
         return 0
-    return get_matcher().matched(parsed).count()
+    return min(1, get_matcher().sample(parsed, {}, None, 1)[1])
 
 
-def _grouped(rows, factor: float):
-    return [(row.get("name"), row["value"], max(1, round(row["n"] * factor))) for row in rows]
+def _tally(tallies, keys, names, total) -> bool:
+    found = Counter(line for lines in keys for line in lines.split("\n"))
+    factor = total / len(keys) if keys and total > len(keys) else 1.0
+    for line, n in found.items():
+        name, _, value = line.partition("=")
+        if name in names and value:
+            tallies[name][value] = max(1, round(n * factor))
+    return factor > 1
 
 
-def facet_counts(matched, filters: dict, total: int, limit: int = 12) -> tuple[dict, bool]:
-    """Counts per facet value over the matched documents. A facet's counts apply every other facet's
-    selection but not its own, so choosing a second value in one facet is always possible.
-
-    Above ``FACET_SAMPLE`` matches the counts are estimated from that many matches (and say so), which keeps
-    the cost of a very common word bounded. Returns the counts and whether they are estimates."""
-    counts: dict = {name: [] for name in FACET_ORDER}
-    approximate = total > FACET_SAMPLE
-
-    def sample(queryset, size):
-        ids = queryset.order_by().values("pk")
-        if size > FACET_SAMPLE:
-            return ids[:FACET_SAMPLE], size / FACET_SAMPLE
-        return ids, 1.0
-
-    ids, factor = sample(_filter(matched, filters), total)
-    rows = (
-        Facet.objects.filter(document__in=ids)
-        .exclude(name__in=list(filters))
-        .values("name", "value")
-        .annotate(n=Count("id"))
-    )
-    grouped = _grouped(rows, factor)
+def facet_counts(
+    matcher, parsed, filters: dict, keys: list, total: int, limit: int = 12
+) -> tuple[dict, bool]:
+    """Counts per facet value over the matches, from the facet values of the matches sampled (``keys``). A
+    facet's counts apply every other facet's selection but not its own, so choosing a second value in one
+    facet is always possible (one more sample per chosen facet). Above FACET_SAMPLE matches the counts are
+    scaled up from the sample. Returns the counts and whether any of them is an estimate."""
+    tallies = {name: Counter() for name in FACET_ORDER}
+    approximate = _tally(tallies, keys, set(FACET_ORDER) - set(filters), total)
     for name in filters:
-        others = _filter(matched, filters, skip=name)
-        size = others.count()
-        ids, factor = sample(others, size)
-        approximate = approximate or size > FACET_SAMPLE
-        rows = Facet.objects.filter(name=name, document__in=ids).values("value").annotate(n=Count("id"))
-        grouped += [(name, value, n) for _, value, n in _grouped(rows, factor)]
-    for name, value, n in grouped:
-        counts[name].append((value, n))
-    for name, values in counts.items():
+        others, size, exact = matcher.sample(parsed, filters, name, FACET_SAMPLE)
+        approximate = _tally(tallies, others, {name}, size) or not exact or approximate
+    counts = {}
+    for name, values in tallies.items():
         chosen = set(filters.get(name, []))
-        values.sort(key=lambda item: (-item[1], item[0]))
-        kept = values[:limit] + [v for v in values[limit:] if v[0] in chosen]
-        counts[name] = kept
+        ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+        counts[name] = ordered[:limit] + [v for v in ordered[limit:] if v[0] in chosen]
     return counts, approximate
 
 

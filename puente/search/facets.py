@@ -33,6 +33,7 @@ CACHE_KEY = "search-facet-labels"
 
 
 def _taxonomy_labels(language: str) -> dict:
+    """Labels of taxonomy terms and of choices, by facet name and value, in ``language`` (cached)."""
     key = f"{CACHE_KEY}:{language}"
     labels = cache.get(key)
     if labels is None:
@@ -45,6 +46,8 @@ def _taxonomy_labels(language: str) -> dict:
                     term.slug: f"{term.number}. {term.label}" if numbered else term.label
                     for term in model.objects.all()
                 }
+            for name, choices in CHOICES.items():
+                labels[name] = {value: str(text) for value, text in choices.choices}
         cache.set(key, labels, 3600)
     return labels
 
@@ -54,11 +57,6 @@ def clear_cache(**kwargs) -> None:
 
 
 def label(name: str, value: str, taxonomy: dict) -> str:
-    if name in CHOICES:
-        try:
-            return str(CHOICES[name](value).label)
-        except ValueError:
-            return value
     return taxonomy.get(name, {}).get(value, value)
 
 

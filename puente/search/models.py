@@ -2,6 +2,8 @@
 layer (modelsearch: SQLite FTS5, PostgreSQL full text, or OpenSearch/Elasticsearch), with its facet values
 in ``Facet`` rows and the indexed vocabulary in ``Term`` (for typo tolerance and "Did you mean")."""
 
+import hashlib
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -9,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from .text import fold
+
+# Every document's body holds this word, so a full-text query can be kept to search documents without a
+# join, and facet values as reserved words (see ``facet_token``), so that facet filters are full-text terms.
+MARKER = "zqdoc0"
+
+
+def facet_token(name: str, value: str) -> str:
+    """The reserved word that stands for one facet value in the full-text index: letters and digits only, so
+    every engine's tokenizer keeps it whole, and unlike any word of the text."""
+    digest = hashlib.blake2s(f"{name}={value}".encode(), digest_size=6).digest()
+    return f"zq{name}{int.from_bytes(digest, 'big')}"
 
 
 class Kind(models.TextChoices):
@@ -47,6 +60,7 @@ class Document(index.Indexed, models.Model):
     meta = models.CharField(max_length=255, blank=True)
     language = models.CharField(max_length=8, blank=True)
     date = models.DateField(null=True, blank=True, db_index=True)
+    facet_keys = models.TextField(blank=True, help_text="The facet values, one name=value per line.")
 
     search_fields = [
         index.SearchField("title", boost=4),
@@ -81,8 +95,15 @@ class Document(index.Indexed, models.Model):
         return f"{fold(self.heading)} {self.heading_stems}".strip()
 
     @property
+    def facet_pairs(self) -> list[tuple[str, str]]:
+        return [tuple(line.split("=", 1)) for line in self.facet_keys.splitlines() if "=" in line]
+
+    @property
     def search_body(self) -> str:
-        return f"{fold(self.text)} {self.text_stems}".strip()
+        """Indexed as the body: the heading and text without accents, their stems, the facet words and the
+        marker. Every match is tested against the body alone (one inverted index per query)."""
+        facets = " ".join(facet_token(name, value) for name, value in self.facet_pairs)
+        return f"{self.title} {fold(self.text)} {self.text_stems} {facets} {MARKER}"
 
 
 class Facet(models.Model):

@@ -118,6 +118,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Web requests are short queries: JIT compilation and parallel workers cost more than they save.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = envstr("REDIS_URL", "")
