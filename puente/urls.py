@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("practices/", include("puente.practices.urls")),
     path("commitments/", include("puente.commitments.urls")),
     path("organisations/", include("puente.organizations.urls")),
+    path("members/", include("puente.accounts.urls")),
     path("topics/", include("puente.taxonomy.urls")),
     path("projects/", include("puente.programmes.urls")),
     path("groups/", include("puente.groups.urls")),

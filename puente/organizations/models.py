@@ -129,3 +129,48 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class JoinRequest(models.Model):
+    """A member's request to join an organisation, decided by the organisation's administrators."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    message = models.TextField(_("message to the administrators"), blank=True, max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_join_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "puente.accounts.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "puente.urls"
@@ -161,6 +162,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff must set up an authenticator app before they can use the admin (switch off only for local demos).
+PUENTE_STAFF_REQUIRE_2FA = envbool("STAFF_REQUIRE_2FA", True)
 MFA_TOTP_ISSUER = "Puente"
 
 # Internationalisation: English, Spanish and French from day one.

@@ -23,3 +23,5 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Most tests use the admin as staff without an authenticator; accounts/tests turn the requirement back on.
+PUENTE_STAFF_REQUIRE_2FA = False
