@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "contributions"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
+    path("practice/", views.practice, name="practice"),
+    path("practice/<int:pk>/", views.practice, name="practice_edit"),
+]

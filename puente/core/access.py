@@ -110,3 +110,42 @@ def can_register(user, meeting) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return can_see_group_documents(user, meeting.group)
+
+
+# --- organisations ------------------------------------------------------------------------------------------
+
+
+def can_manage_members(user, organisation) -> bool:
+    """Accept or refuse requests to join, change roles, remove members: the organisation's administrators
+    and the secretariat."""
+    from puente.organizations.models import MembershipRole
+
+    return is_secretariat(user) or organisation_role(user, organisation) == MembershipRole.ADMIN
+
+
+def can_ask_to_join(user, organisation) -> bool:
+    return (
+        user.is_authenticated and organisation.is_verified and organisation_role(user, organisation) is None
+    )
+
+
+# --- contributions ------------------------------------------------------------------------------------------
+
+
+def can_edit_contribution(user, obj) -> bool:
+    """Edit a practice or resource from the public site: its submitter, the editors, focal points and
+    administrators of an organisation it belongs to, and the secretariat. Never anyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_secretariat(user):
+        return True
+    if getattr(obj, "submitted_by_id", None) == user.pk:
+        return True
+    from puente.organizations.models import Membership, MembershipRole
+
+    organisations = obj.organisations.all() if hasattr(obj, "organisations") else []
+    return Membership.objects.filter(
+        user=user,
+        organisation__in=organisations,
+        role__in=[MembershipRole.EDITOR, MembershipRole.FOCAL_POINT, MembershipRole.ADMIN],
+    ).exists()

@@ -8,11 +8,12 @@ from django.views.decorators.http import require_POST
 
 from puente.assessments.services import published_summaries
 from puente.commitments.models import Commitment
+from puente.core import access
 from puente.core.views import paginate
 from puente.practices.models import Practice
 from puente.programmes.models import Project
 
-from . import permissions, services
+from . import services
 from .filters import OrganisationFilterSet
 from .forms import DecisionForm, JoinForm, OrganisationRegistrationForm, RoleForm
 from .models import JoinRequest, JoinRequestStatus, Membership, Organisation
@@ -39,8 +40,8 @@ def detail(request, slug):
         "projects": Project.objects.for_table().filter(partners=organisation),
         "groups": organisation.groups.all(),
         "assessments": published_summaries(organisation),
-        "role": permissions.role(request.user, organisation),
-        "can_manage": permissions.can_manage_members(request.user, organisation),
+        "role": access.organisation_role(request.user, organisation),
+        "can_manage": access.can_manage_members(request.user, organisation),
         "pending": request.user.is_authenticated
         and JoinRequest.objects.filter(
             user=request.user, organisation=organisation, status=JoinRequestStatus.PENDING
@@ -71,7 +72,7 @@ def register(request):
 def join(request, slug):
     organisation = get_object_or_404(Organisation.objects.filter(is_verified=True), slug=slug)
     form = JoinForm(request.POST)
-    if not permissions.can_ask_to_join(request.user, organisation):
+    if not access.can_ask_to_join(request.user, organisation):
         messages.info(request, _("You are already a member of this organisation."))
     elif form.is_valid():
         link = request.build_absolute_uri(reverse("organizations:members", args=[slug]))
@@ -82,7 +83,7 @@ def join(request, slug):
 
 def _managed(request, slug) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not permissions.can_manage_members(request.user, organisation):
+    if not access.can_manage_members(request.user, organisation):
         raise PermissionDenied
     return organisation
 

@@ -1,0 +1,115 @@
+"""The public forms for contributing practices (members and, throttled, visitors)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from puente.core.text import paragraphs_to_html
+from puente.organizations.models import Membership
+from puente.practices.models import Practice
+from puente.taxonomy.models import Country, Topic
+
+TEXT_FIELDS = ("body", "results", "lessons")
+
+
+class PracticeForm(forms.ModelForm):
+    """A practice in the words of the person who did it. Long texts are plain paragraphs (stored as safe
+    HTML); the secretariat can format them in the admin."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Practice
+        fields = [
+            "title",
+            "summary",
+            "body",
+            "results",
+            "lessons",
+            "place",
+            "country",
+            "start_year",
+            "end_year",
+            "language",
+            "organisations",
+            "topics",
+            "target_groups",
+        ]
+        help_texts = {
+            "title": _("What was done, and where: “Municipal migrant help desk in Quilicura”."),
+            "summary": _("Two or three sentences shown in lists and search results."),
+            "body": _(
+                "What the practice is, who took part, how it worked. Separate paragraphs with a blank line."
+            ),
+            "results": _("What changed, with figures where you have them."),
+            "lessons": _("What others should know before doing the same."),
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": 1200}),
+            "body": forms.Textarea(attrs={"rows": 8}),
+            "results": forms.Textarea(attrs={"rows": 4}),
+            "lessons": forms.Textarea(attrs={"rows": 4}),
+            "topics": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "organisations": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.for_choices()
+        self.fields["topics"].queryset = Topic.objects.for_choices()
+        self.fields["summary"].max_length = 1200
+        for name in TEXT_FIELDS:
+            if self.instance.pk and not self.is_bound:
+                self.initial[name] = html_to_paragraphs(getattr(self.instance, name))
+        member = user is not None and user.is_authenticated
+        if member:
+            self.fields["organisations"].queryset = self.fields["organisations"].queryset.filter(
+                pk__in=Membership.objects.filter(user=user).values("organisation"), is_verified=True
+            )
+            self.fields["organisations"].help_text = _("Organisations you belong to that took part.")
+        else:
+            del self.fields["organisations"]
+
+    def clean_summary(self):
+        return " ".join(self.cleaned_data["summary"].split())[:1200]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The end year cannot be before the start year."))
+        for name in ("start_year", "end_year"):
+            year = data.get(name)
+            if year and not 1900 <= year <= 2100:
+                self.add_error(name, _("Enter a year between 1900 and 2100."))
+        for name in TEXT_FIELDS:
+            if name in data:
+                data[name] = paragraphs_to_html(data[name] or "")
+        return data
+
+
+class AnonymousPracticeForm(PracticeForm):
+    """For visitors without an account: optional name and e-mail (never shown), and a field only robots
+    fill in."""
+
+    your_name = forms.CharField(label=_("Your name (not published)"), max_length=120, required=False)
+    email = forms.EmailField(
+        label=_("Your e-mail (optional, not published)"),
+        required=False,
+        help_text=_("Only to tell you whether the practice was published."),
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+
+def html_to_paragraphs(value) -> str:
+    from puente.search.text import html_to_text
+
+    if not value:
+        return ""
+    parts = str(value).replace("</p>", "</p>\n\n").split("\n\n")
+    return "\n\n".join(t for t in (html_to_text(p) for p in parts) if t)

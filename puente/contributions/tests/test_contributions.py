@@ -1,0 +1,240 @@
+"""Contributing practices from the public site and moderating them through Wagtail's workflow, through HTTP."""
+
+import uuid
+
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.test import TestCase
+from django.urls import reverse
+from wagtail.models import TaskState
+
+from puente.core.tests.factories import make_organisation, make_practice, make_user
+from puente.organizations.models import Membership, MembershipRole
+from puente.practices.models import Practice
+
+from ..models import Contribution, ContributionStatus
+from ..services import MODERATORS
+
+XSS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    '<a href="javascript:alert(3)">click</a>',
+    "<svg/onload=alert(4)>",
+    '"><iframe src="https://evil.example"></iframe>',
+]
+
+
+def data(**fields):
+    base = {
+        "key": str(uuid.uuid4()),
+        "title": "Municipal migrant help desk",
+        "summary": "A desk in the town hall where newcomers get help with papers, schools and jobs.",
+        "body": "It opened in 2021.\n\nIt serves 200 people a month.",
+        "language": "en",
+        "action": "submit",
+    }
+    base.update(fields)
+    return base
+
+
+class ContributionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.member = make_user("rosa", email="rosa@example.org", first_name="Rosa", last_name="Quispe")
+        cls.stranger = make_user("stranger")
+        cls.moderator = make_user("moderator", is_staff=True)
+        cls.moderator.groups.add(Group.objects.get(name=MODERATORS))
+
+    def submit(self, user=None, **fields):
+        if user:
+            self.client.force_login(user)
+        return self.client.post("/en/contribute/practice/", data(**fields))
+
+    def act(self, practice, action, comment=""):
+        practice.refresh_from_db()
+        task_state = TaskState.objects.get(
+            workflow_state=practice.current_workflow_state, status=TaskState.STATUS_IN_PROGRESS
+        )
+        url = reverse(
+            Practice.snippet_viewset.get_url_name("workflow_action"),
+            args=[practice.pk, action, task_state.pk],
+        )
+        self.client.force_login(self.moderator)
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(url, {"comment": comment})
+
+    def test_submit_approve_publish(self):
+        response = self.submit(self.member)
+        self.assertRedirects(response, "/en/contribute/mine/")
+        practice = Practice.objects.get(title="Municipal migrant help desk")
+        self.assertFalse(practice.live)
+        self.assertEqual(practice.submitted_by, self.member)
+        contribution = Contribution.objects.get()
+        self.assertEqual(contribution.status, ContributionStatus.SUBMITTED)
+        self.assertEqual(practice.current_workflow_state.status, "in_progress")
+        self.assertEqual(self.client.get(practice.get_absolute_url()).status_code, 404)
+        self.assertContains(self.client.get("/en/contribute/mine/"), "In moderation")
+
+        self.act(practice, "approve")
+        practice.refresh_from_db()
+        self.assertTrue(practice.live)
+        self.assertEqual(Contribution.objects.get().status, ContributionStatus.PUBLISHED)
+        self.assertEqual(mail.outbox[-1].to, ["rosa@example.org"])
+        self.assertIn(practice.get_absolute_url(), mail.outbox[-1].body)
+        self.client.logout()
+        page = self.client.get(practice.get_absolute_url())
+        self.assertContains(page, "It serves 200 people a month.")
+        self.assertContains(page, "Rosa Quispe")
+
+    def test_double_submission_creates_one_record(self):
+        fields = data()
+        self.client.force_login(self.member)
+        self.client.post("/en/contribute/practice/", fields)
+        self.client.post("/en/contribute/practice/", fields)
+        self.assertEqual(Practice.objects.count(), 1)
+        self.assertEqual(Contribution.objects.count(), 1)
+
+    def test_sent_back_with_a_reason_then_resubmitted(self):
+        self.submit(self.member)
+        practice = Practice.objects.get()
+        self.act(practice, "reject", "Please add the results.")
+        contribution = Contribution.objects.get()
+        self.assertEqual(contribution.status, ContributionStatus.CHANGES_REQUESTED)
+        self.assertIn("Please add the results.", mail.outbox[-1].body)
+        self.client.force_login(self.member)
+        mine = self.client.get("/en/contribute/mine/")
+        self.assertContains(mine, "Sent back for changes")
+        self.assertContains(mine, "Please add the results.")
+        form = self.client.get(f"/en/contribute/practice/{practice.pk}/")
+        self.assertContains(form, "It serves 200 people a month.")
+        self.client.post(f"/en/contribute/practice/{practice.pk}/", data(results="Waiting times halved."))
+        self.assertEqual(Contribution.objects.get().status, ContributionStatus.SUBMITTED)
+        self.act(practice, "approve")
+        practice.refresh_from_db()
+        self.assertTrue(practice.live)
+        self.assertIn("Waiting times halved.", practice.results)
+
+    def test_rejected_with_a_reason(self):
+        self.submit(self.member)
+        practice = Practice.objects.get()
+        self.act(practice, "decline", "This is an advertisement.")
+        practice.refresh_from_db()
+        self.assertFalse(practice.live)
+        contribution = Contribution.objects.get()
+        self.assertEqual(contribution.status, ContributionStatus.REJECTED)
+        self.assertEqual(contribution.reason, "This is an advertisement.")
+        self.assertIn("This is an advertisement.", mail.outbox[-1].body)
+        self.assertIsNone(practice.current_workflow_state)
+
+    def test_editing_a_published_practice_keeps_it_online_until_approved(self):
+        self.submit(self.member)
+        practice = Practice.objects.get()
+        self.act(practice, "approve")
+        self.client.force_login(self.member)
+        self.client.post(f"/en/contribute/practice/{practice.pk}/", data(title="Renamed help desk"))
+        practice.refresh_from_db()
+        self.assertTrue(practice.live)
+        self.assertEqual(practice.title, "Municipal migrant help desk")
+        self.client.logout()
+        self.assertContains(self.client.get(practice.get_absolute_url()), "Municipal migrant help desk")
+        self.act(practice, "approve")
+        practice.refresh_from_db()
+        self.assertEqual(practice.title, "Renamed help desk")
+        self.assertEqual(practice.revisions.count(), 2)  # the submission and the edit, each approved
+
+    def test_draft_and_preview_are_private(self):
+        self.client.force_login(self.member)
+        preview = self.client.post("/en/contribute/practice/", data(action="preview"))
+        self.assertContains(preview, "Preview – not saved yet")
+        self.assertContains(preview, "<p>It opened in 2021.</p>", html=True)
+        self.assertFalse(Practice.objects.exists())
+        self.client.post("/en/contribute/practice/", data(action="draft"))
+        practice = Practice.objects.get()
+        self.assertFalse(practice.live)
+        self.assertIsNone(practice.current_workflow_state)
+        self.assertEqual(Contribution.objects.get().status, ContributionStatus.DRAFT)
+
+    def test_bad_input_keeps_what_was_typed(self):
+        self.client.force_login(self.member)
+        response = self.client.post(
+            "/en/contribute/practice/", data(title="", start_year="2020", end_year="2010", place="Quilicura")
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'value="Quilicura"')
+        self.assertContains(response, "The end year cannot be before the start year.")
+        self.assertFalse(Practice.objects.exists())
+        spanish = self.client.post("/es/contribute/practice/", data(title=""))
+        self.assertContains(spanish, "Este campo es necesario.")
+
+    def test_rich_text_is_inert(self):
+        self.submit(self.member, body="\n\n".join(XSS), title="Safe " + XSS[0])
+        practice = Practice.objects.get()
+        self.act(practice, "approve")
+        self.client.logout()
+        page = self.client.get(Practice.objects.get().get_absolute_url()).content.decode()
+        for payload in XSS:
+            self.assertNotIn(payload, page)
+        self.assertNotIn("<script>alert", page)
+        self.assertNotIn("onerror=", page.replace("onerror=&quot;", ""))
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", page)
+
+
+class AnonymousContributionTests(TestCase):
+    def test_visitor_practice_is_anonymous_and_throttled(self):
+        response = self.client.post("/en/contribute/practice/", data(email="someone@example.org"))
+        self.assertRedirects(response, "/en/contribute/")
+        practice = Practice.objects.get()
+        self.assertTrue(practice.is_anonymous)
+        self.assertIsNone(practice.submitted_by)
+        self.assertEqual(practice.submitter_display, "Anonymous (not verified)")
+        for _ in range(4):
+            self.client.post("/en/contribute/practice/", data())
+        throttled = self.client.post("/en/contribute/practice/", data(title="One too many"))
+        self.assertEqual(throttled.status_code, 429)
+        self.assertContains(throttled, "Too many submissions", status_code=429)
+        self.assertFalse(Practice.objects.filter(title="One too many").exists())
+
+    def test_robots_filling_the_hidden_field_are_refused(self):
+        response = self.client.post("/en/contribute/practice/", data(website="http://spam.example"))
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Practice.objects.exists())
+
+    def test_visitors_cannot_save_drafts_or_edit(self):
+        practice = make_practice("Published practice")
+        response = self.client.get(f"/en/contribute/practice/{practice.pk}/")
+        self.assertEqual(response.status_code, 302)
+        self.assertNotContains(self.client.get("/en/contribute/practice/"), 'value="draft"')
+        self.assertEqual(self.client.get("/en/contribute/mine/").status_code, 302)
+
+
+class EditPermissionTests(TestCase):
+    """Who may edit a practice from the public site (the rest of the permission matrix is in the admin)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.city = make_organisation("Quilicura", is_verified=True)
+        cls.owner = make_user("owner")
+        cls.editor = make_user("editor")
+        Membership.objects.create(user=cls.editor, organisation=cls.city, role=MembershipRole.EDITOR)
+        cls.plain_member = make_user("plain")
+        Membership.objects.create(user=cls.plain_member, organisation=cls.city, role=MembershipRole.MEMBER)
+        cls.stranger = make_user("stranger")
+        cls.practice = make_practice("Help desk", submitted_by=cls.owner)
+        cls.practice.organisations.add(cls.city)
+        cls.practice.save()  # parental relations are written on save
+
+    def test_matrix(self):
+        url = f"/en/contribute/practice/{self.practice.pk}/"
+        for user, expected in (
+            (self.owner, 200),
+            (self.editor, 200),
+            (self.plain_member, 403),
+            (self.stranger, 403),
+        ):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get(url).status_code, expected)
+                response = self.client.post(url, data(title="Hijacked"))
+                self.assertEqual(response.status_code, 302 if expected == 200 else 403)
+        self.practice.refresh_from_db()
+        self.assertEqual(self.practice.title, "Help desk")  # edits are revisions until approved

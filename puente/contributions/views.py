@@ -1,0 +1,100 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from puente.core.access import can_edit_contribution, require
+from puente.core.ratelimit import allow, client_ip
+from puente.practices.models import Practice
+
+from .forms import AnonymousPracticeForm, PracticeForm
+from .models import Contribution
+from .services import save_contribution
+
+# Submissions per hour: members, and visitors without an account (per address).
+MEMBER_LIMIT = (30, 3600)
+VISITOR_LIMIT = (5, 3600)
+
+
+def index(request):
+    return render(request, "contributions/index.html")
+
+
+def practice(request, pk=None):
+    """Submit a practice (members and visitors), or edit one (its submitter and its organisations' editors).
+    "Preview" shows it without saving; "Save draft" keeps it private; "Submit" sends it to moderation."""
+    user = request.user
+    instance = None
+    if pk is not None:
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        record = get_object_or_404(Practice, pk=pk)
+        require(can_edit_contribution(user, record))
+        instance = record.get_latest_revision_as_object() if record.latest_revision_id else record
+    form_class = PracticeForm if user.is_authenticated else AnonymousPracticeForm
+    preview = None
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, instance=instance, user=user)
+        action = request.POST.get("action")
+        if action not in ("preview", "draft", "submit") or (action == "draft" and not user.is_authenticated):
+            action = "submit"
+        if form.is_valid():
+            if action == "preview":
+                preview = form.cleaned_data
+            elif not _allowed(request):
+                form.add_error(
+                    None, _("Too many submissions from you in the last hour. Please try again later.")
+                )
+                status = 429
+            else:
+                contribution, _created = save_contribution(
+                    form,
+                    user,
+                    form.cleaned_data.get("key"),
+                    submit=action == "submit",
+                    email=form.cleaned_data.get("email", ""),
+                )
+                if action == "submit":
+                    messages.success(
+                        request, _("Thank you. The secretariat will review it before it is published.")
+                    )
+                else:
+                    messages.success(request, _("Your draft has been saved. Only you can see it."))
+                if user.is_authenticated:
+                    return redirect("contributions:mine")
+                return redirect("contributions:index")
+    else:
+        form = form_class(instance=instance, user=user, initial={"key": uuid.uuid4()})
+    context = {"form": form, "preview": preview, "editing": instance is not None, "record": instance}
+    return render(request, "contributions/practice_form.html", context, status=status)
+
+
+def _allowed(request) -> bool:
+    if request.user.is_authenticated:
+        return allow("contribute", f"user-{request.user.pk}", *MEMBER_LIMIT)
+    return allow("contribute", f"ip-{client_ip(request)}", *VISITOR_LIMIT)
+
+
+@login_required
+def mine(request):
+    """Everything the member submitted, where it stands, and why."""
+    contributions = list(
+        Contribution.objects.filter(submitter=request.user)
+        .select_related("content_type")
+        .order_by("-updated_at")
+    )
+    by_type: dict = {}
+    for contribution in contributions:
+        by_type.setdefault(contribution.content_type_id, []).append(contribution.object_id)
+    objects = {}
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        for obj in model.objects.filter(pk__in=ids):
+            objects[content_type_id, obj.pk] = obj
+    rows = [(c, objects.get((c.content_type_id, c.object_id))) for c in contributions]
+    return render(request, "contributions/mine.html", {"rows": [r for r in rows if r[1] is not None]})
