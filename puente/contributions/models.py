@@ -86,3 +86,50 @@ class ModerationTask(GroupApprovalTask):
     class Meta:
         verbose_name = _("moderation task")
         verbose_name_plural = _("moderation tasks")
+
+
+class ReportReason(models.TextChoices):
+    WRONG = "wrong", _("Wrong or out-of-date information")
+    SPAM = "spam", _("Spam or advertising")
+    OFFENSIVE = "offensive", _("Offensive or discriminatory")
+    PERSONAL = "personal", _("Personal data that should not be public")
+    COPYRIGHT = "copyright", _("Copyright")
+    OTHER = "other", _("Something else")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Dealt with")
+
+
+class Report(models.Model):
+    """Someone flagged a public item ("Report this content"); the secretariat works through the open ones."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("type"))
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
+    details = models.TextField(_("details"), blank=True, max_length=2000)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    note = models.TextField(_("moderator's note"), blank=True)
+    created_at = models.DateTimeField(_("reported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("content report")
+        verbose_name_plural = _("content reports")
+        ordering = ["status", "-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.content_object}"
+
+    @property
+    def item_url(self) -> str:
+        obj = self.content_object
+        return obj.get_absolute_url() if obj is not None and hasattr(obj, "get_absolute_url") else ""

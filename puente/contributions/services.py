@@ -30,10 +30,12 @@ def ensure_workflow(**kwargs) -> Workflow:
     from django.apps import apps
 
     group, _created = Group.objects.get_or_create(name=MODERATORS)
-    for label in MODERATED:
+    grants = [(label, ("view", "change", "publish")) for label in MODERATED]
+    grants += [("contributions.Report", ("view", "change")), ("contributions.Contribution", ("view",))]
+    for label, actions in grants:
         model = apps.get_model(label)
         content_type = ContentType.objects.get_for_model(model)
-        for action in ("view", "change", "publish"):
+        for action in actions:
             # Created here if migrate has not created them yet (post_migrate handlers run in app order).
             permission, _created = Permission.objects.get_or_create(
                 content_type=content_type,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reports, views
 
 app_name = "contributions"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("practice/", views.practice, name="practice"),
     path("practice/<int:pk>/", views.practice, name="practice_edit"),
+    path("report/<int:content_type_id>/<int:object_id>/", reports.report, name="report"),
 ]

@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 from wagtail.models import TaskState
@@ -180,6 +181,9 @@ class ContributionTests(TestCase):
 
 
 class AnonymousContributionTests(TestCase):
+    def setUp(self):
+        cache.clear()  # rate-limit counters
+
     def test_visitor_practice_is_anonymous_and_throttled(self):
         response = self.client.post("/en/contribute/practice/", data(email="someone@example.org"))
         self.assertRedirects(response, "/en/contribute/")
@@ -238,3 +242,61 @@ class EditPermissionTests(TestCase):
                 self.assertEqual(response.status_code, 302 if expected == 200 else 403)
         self.practice.refresh_from_db()
         self.assertEqual(self.practice.title, "Help desk")  # edits are revisions until approved
+
+
+class ReportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.moderator = make_user("moderator", email="mod@example.org", is_staff=True)
+        cls.moderator.groups.add(Group.objects.get(name=MODERATORS))
+        cls.practice = make_practice("Help desk")
+        cls.draft = make_practice("Secret draft", live=False)
+
+    def setUp(self):
+        cache.clear()  # rate-limit counters
+
+    def test_report_a_public_item(self):
+        from django.contrib.contenttypes.models import ContentType
+
+        from ..models import Report, ReportStatus
+
+        page = self.client.get(self.practice.get_absolute_url())
+        self.assertContains(page, "Report this content")
+        content_type = ContentType.objects.get_for_model(Practice)
+        url = f"/en/contribute/report/{content_type.pk}/{self.practice.pk}/"
+        self.assertContains(self.client.get(url), "Help desk")
+        bad = self.client.post(url, {"reason": "nonsense", "details": "Kept text"})
+        self.assertContains(bad, "Kept text")
+        self.assertFalse(Report.objects.exists())
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"reason": "wrong", "details": "The phone number changed."})
+        self.assertRedirects(response, self.practice.get_absolute_url())
+        report = Report.objects.get()
+        self.assertEqual(report.status, ReportStatus.OPEN)
+        self.assertEqual(report.content_object, self.practice)
+        self.assertEqual(mail.outbox[-1].to, ["mod@example.org"])
+        self.assertIn("The phone number changed.", mail.outbox[-1].body)
+        # Drafts, unknown types and unknown records cannot be reported.
+        self.assertEqual(
+            self.client.get(f"/en/contribute/report/{content_type.pk}/{self.draft.pk}/").status_code, 404
+        )
+        self.assertEqual(
+            self.client.get(f"/en/contribute/report/999999/{self.practice.pk}/").status_code, 404
+        )
+        self.assertEqual(self.client.get(f"/en/contribute/report/{content_type.pk}/999999/").status_code, 404)
+        # The queue in the admin.
+        self.client.force_login(self.moderator)
+        queue = self.client.get("/admin/snippets/contributions/report/")
+        self.assertContains(queue, "Wrong or out-of-date information")
+
+    def test_reports_are_throttled(self):
+        from django.contrib.contenttypes.models import ContentType
+
+        from ..models import Report
+
+        content_type = ContentType.objects.get_for_model(Practice)
+        url = f"/en/contribute/report/{content_type.pk}/{self.practice.pk}/"
+        for _ in range(10):
+            self.client.post(url, {"reason": "spam"})
+        self.assertEqual(self.client.post(url, {"reason": "spam"}).status_code, 429)
+        self.assertEqual(Report.objects.count(), 10)

@@ -163,3 +163,13 @@ def utc_offset(value):
     sign = "+" if minutes > 0 else "−"
     hours, mins = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+@register.inclusion_tag("includes/report_link.html")
+def report_link(obj):
+    """ "Report this content" for any public record."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+
+    content_type = ContentType.objects.get_for_model(type(obj))
+    return {"url": reverse("contributions:report", args=[content_type.pk, obj.pk])}
