@@ -2,10 +2,13 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model
 
 from puente.core.text import paragraphs_to_html
+from puente.core.uploads import validate_document
 from puente.organizations.models import Membership
 from puente.practices.models import Practice
+from puente.resources.models import Resource
 from puente.taxonomy.models import Country, Topic
 
 TEXT_FIELDS = ("body", "results", "lessons")
@@ -113,3 +116,70 @@ def html_to_paragraphs(value) -> str:
         return ""
     parts = str(value).replace("</p>", "</p>\n\n").split("\n\n")
     return "\n\n".join(t for t in (html_to_text(p) for p in parts) if t)
+
+
+class ResourceForm(forms.ModelForm):
+    """A report, toolkit or other document: an uploaded file (checked by its content) or a link."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    upload = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), PNG or JPEG."),
+    )
+
+    class Meta:
+        model = Resource
+        fields = [
+            "title",
+            "kind",
+            "summary",
+            "upload",
+            "url",
+            "published_on",
+            "language",
+            "organisations",
+            "topics",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "topics": forms.CheckboxSelectMultiple,
+            "organisations": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["topics"].queryset = Topic.objects.for_choices()
+        self.fields["organisations"].queryset = self.fields["organisations"].queryset.filter(
+            pk__in=Membership.objects.filter(user=user).values("organisation"), is_verified=True
+        )
+        self.fields["upload"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.odt,.png,.jpg,.jpeg"
+        self.order_fields(["title", "kind", "summary", "upload", "url"])
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            validate_document(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        has_document = data.get("upload") or (self.instance.pk and self.instance.document_id)
+        if not has_document and not data.get("url") and not self.errors:
+            raise forms.ValidationError(_("Upload the document or give a link to it."))
+        return data
+
+    def save(self, commit=True):
+        resource = super().save(commit=False)
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            Document = get_document_model()
+            document = Document(title=resource.title[:255], file=upload, uploaded_by_user=self.user)
+            document.save()
+            resource.document = document
+        if commit:
+            resource.save()
+            self.save_m2m()
+        return resource

@@ -7,7 +7,8 @@ app_name = "contributions"
 urlpatterns = [
     path("", views.index, name="index"),
     path("mine/", views.mine, name="mine"),
-    path("practice/", views.practice, name="practice"),
-    path("practice/<int:pk>/", views.practice, name="practice_edit"),
+    path("practice/", views.contribute, {"kind": "practice"}, name="practice"),
+    path("resource/", views.contribute, {"kind": "resource"}, name="resource"),
+    path("<slug:kind>/<int:pk>/", views.contribute, name="edit"),
     path("report/<int:content_type_id>/<int:object_id>/", reports.report, name="report"),
 ]

@@ -4,14 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from puente.core.access import can_edit_contribution, require
 from puente.core.ratelimit import allow, client_ip
 from puente.practices.models import Practice
+from puente.resources.models import Resource
 
-from .forms import AnonymousPracticeForm, PracticeForm
+from .forms import AnonymousPracticeForm, PracticeForm, ResourceForm
 from .models import Contribution
 from .services import save_contribution
 
@@ -24,22 +27,38 @@ def index(request):
     return render(request, "contributions/index.html")
 
 
-def practice(request, pk=None):
-    """Submit a practice (members and visitors), or edit one (its submitter and its organisations' editors).
-    "Preview" shows it without saving; "Save draft" keeps it private; "Submit" sends it to moderation."""
+KINDS = {
+    # kind: (model, member form, visitor form or None when an account is needed, titles)
+    "practice": (
+        Practice,
+        PracticeForm,
+        AnonymousPracticeForm,
+        (_l("Share a practice"), _l("Edit a practice")),
+    ),
+    "resource": (Resource, ResourceForm, None, (_l("Share a resource"), _l("Edit a resource"))),
+}
+
+
+def contribute(request, kind, pk=None):
+    """Submit a record (a practice, also by visitors; a resource), or edit one (its submitter and its
+    organisations' editors). "Preview" shows it without saving; "Save draft" keeps it private; "Submit" sends
+    it to moderation."""
+    if kind not in KINDS:
+        raise Http404
+    model, member_form, visitor_form, titles = KINDS[kind]
     user = request.user
+    if not user.is_authenticated and (pk is not None or visitor_form is None):
+        return redirect_to_login(request.get_full_path())
     instance = None
     if pk is not None:
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        record = get_object_or_404(Practice, pk=pk)
+        record = get_object_or_404(model, pk=pk)
         require(can_edit_contribution(user, record))
         instance = record.get_latest_revision_as_object() if record.latest_revision_id else record
-    form_class = PracticeForm if user.is_authenticated else AnonymousPracticeForm
+    form_class = member_form if user.is_authenticated else visitor_form
     preview = None
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST, instance=instance, user=user)
+        form = form_class(request.POST, request.FILES, instance=instance, user=user)
         action = request.POST.get("action")
         if action not in ("preview", "draft", "submit") or (action == "draft" and not user.is_authenticated):
             action = "submit"
@@ -52,7 +71,7 @@ def practice(request, pk=None):
                 )
                 status = 429
             else:
-                contribution, _created = save_contribution(
+                save_contribution(
                     form,
                     user,
                     form.cleaned_data.get("key"),
@@ -70,8 +89,15 @@ def practice(request, pk=None):
                 return redirect("contributions:index")
     else:
         form = form_class(instance=instance, user=user, initial={"key": uuid.uuid4()})
-    context = {"form": form, "preview": preview, "editing": instance is not None, "record": instance}
-    return render(request, "contributions/practice_form.html", context, status=status)
+    context = {
+        "form": form,
+        "preview": preview,
+        "editing": instance is not None,
+        "record": instance,
+        "kind": kind,
+        "heading": titles[1] if instance is not None else titles[0],
+    }
+    return render(request, "contributions/form.html", context, status=status)
 
 
 def _allowed(request) -> bool:
@@ -96,5 +122,9 @@ def mine(request):
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         for obj in model.objects.filter(pk__in=ids):
             objects[content_type_id, obj.pk] = obj
-    rows = [(c, objects.get((c.content_type_id, c.object_id))) for c in contributions]
+    kinds = {ContentType.objects.get_for_model(model).pk: kind for kind, (model, *_rest) in KINDS.items()}
+    rows = [
+        (c, objects.get((c.content_type_id, c.object_id)), kinds.get(c.content_type_id))
+        for c in contributions
+    ]
     return render(request, "contributions/mine.html", {"rows": [r for r in rows if r[1] is not None]})

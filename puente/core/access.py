@@ -141,6 +141,13 @@ def can_edit_contribution(user, obj) -> bool:
         return True
     if getattr(obj, "submitted_by_id", None) == user.pk:
         return True
+    from django.contrib.contenttypes.models import ContentType
+
+    from puente.contributions.models import Contribution
+
+    content_type = ContentType.objects.get_for_model(type(obj))
+    if Contribution.objects.filter(content_type=content_type, object_id=obj.pk, submitter=user).exists():
+        return True
     from puente.organizations.models import Membership, MembershipRole
 
     organisations = obj.organisations.all() if hasattr(obj, "organisations") else []

@@ -300,3 +300,95 @@ class ReportTests(TestCase):
             self.client.post(url, {"reason": "spam"})
         self.assertEqual(self.client.post(url, {"reason": "spam"}).status_code, 429)
         self.assertEqual(Report.objects.count(), 10)
+
+
+def docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return out.getvalue()
+
+
+class ResourceContributionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.member = make_user("rosa", email="rosa@example.org")
+        cls.other = make_user("other")
+        cls.moderator = make_user("moderator", is_staff=True)
+        cls.moderator.groups.add(Group.objects.get(name=MODERATORS))
+
+    def setUp(self):
+        cache.clear()
+
+    def post(self, upload=None, **fields):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        payload = data(
+            title="Toolkit on local integration", summary="How to run a welcome desk.", kind="toolkit"
+        )
+        payload.pop("body")
+        payload.update(fields)
+        if upload is not None:
+            name, content = upload
+            payload["upload"] = SimpleUploadedFile(name, content)
+        return self.client.post("/en/contribute/resource/", payload)
+
+    def test_needs_an_account(self):
+        response = self.client.get("/en/contribute/resource/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/accounts/login/", response["Location"])
+
+    def test_uploads_are_checked_by_content(self):
+        from puente.resources.models import Resource
+
+        self.client.force_login(self.member)
+        for name, content in (
+            ("report.pdf", b"<html><script>alert(1)</script></html>"),
+            ("toolkit.docx", b"PK\x03\x04 not really a zip"),
+            ("photo.png", b"GIF89a fake"),
+        ):
+            with self.subTest(name=name):
+                response = self.post((name, content))
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "not a document we accept")
+                self.assertContains(response, 'value="Toolkit on local integration"')
+        self.assertContains(self.post(), "Upload the document or give a link to it.")
+        with self.settings(UPLOAD_MAX_BYTES=10):
+            self.assertContains(
+                self.post(("report.pdf", b"%PDF-1.4 " + b"x" * 100)), "the largest accepted is"
+            )
+        self.assertFalse(Resource.objects.exists())
+        self.assertRedirects(self.post(("toolkit.docx", docx_bytes())), "/en/contribute/mine/")
+        resource = Resource.objects.get()
+        self.assertFalse(resource.live)
+        self.assertTrue(resource.document.file.name.endswith(".docx"))
+
+    def test_submit_approve_and_only_the_submitter_edits(self):
+        from puente.resources.models import Resource
+
+        self.client.force_login(self.member)
+        self.post(("report.pdf", b"%PDF-1.4 a real enough pdf\n"))
+        resource = Resource.objects.get()
+        self.client.force_login(self.other)
+        self.assertEqual(self.client.get(f"/en/contribute/resource/{resource.pk}/").status_code, 403)
+        self.client.force_login(self.member)
+        self.assertEqual(self.client.get(f"/en/contribute/resource/{resource.pk}/").status_code, 200)
+        task_state = TaskState.objects.get(
+            workflow_state=resource.current_workflow_state, status=TaskState.STATUS_IN_PROGRESS
+        )
+        url = reverse(
+            Resource.snippet_viewset.get_url_name("workflow_action"),
+            args=[resource.pk, "approve", task_state.pk],
+        )
+        self.client.force_login(self.moderator)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url)
+        resource.refresh_from_db()
+        self.assertTrue(resource.live)
+        self.assertEqual(Contribution.objects.get().status, ContributionStatus.PUBLISHED)
+        self.assertEqual(mail.outbox[-1].to, ["rosa@example.org"])
+        self.assertEqual(self.client.get(f"/en/contribute/unknown/{resource.pk}/").status_code, 404)
