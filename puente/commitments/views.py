@@ -361,9 +361,9 @@ def review(request):
 
 
 def dashboard(request):
-    filterset = CommitmentFilterSet(request.GET, queryset=Commitment.objects.all())
+    filterset = CommitmentFilterSet(request.GET, queryset=Commitment.objects.filter(deleted_at__isnull=True))
     filtered = filterset.qs
-    published = filtered.filter(live=True)
+    published = filtered.published()
     pipeline = filtered.exclude(status=CommitmentStatus.DRAFT)
     charts = reporting.dashboard_charts(published, pipeline)
     return render(

@@ -186,3 +186,40 @@ def notify(contribution: Contribution) -> None:
         else:
             return
         send_mail(subject, body, None, [address])
+
+
+@transaction.atomic
+def delete_record(obj, user) -> None:
+    """Soft-delete: hidden everywhere at once, restorable for ``KEEP_DELETED_DAYS``."""
+    current = obj.current_workflow_state
+    if current is not None:
+        current.cancel(user=user)
+    obj.deleted_at = timezone.now()
+    obj.save(update_fields=["deleted_at"])
+
+
+@transaction.atomic
+def restore_record(obj) -> None:
+    obj.deleted_at = None
+    obj.save(update_fields=["deleted_at"])
+
+
+def purge_deleted(now=None) -> int:
+    """Remove for good the records deleted more than ``KEEP_DELETED_DAYS`` ago. Returns how many."""
+    from django.apps import apps
+
+    from puente.core.models import ModeratedRecord
+
+    now = now or timezone.now()
+    removed = 0
+    for model in apps.get_models():
+        if issubclass(model, ModeratedRecord):
+            cutoff = now - timezone.timedelta(days=model.KEEP_DELETED_DAYS)
+            for obj in model.objects.filter(deleted_at__lt=cutoff):
+                with transaction.atomic():
+                    contribution = contribution_for(obj)
+                    if contribution is not None:
+                        contribution.delete()
+                    obj.delete()
+                removed += 1
+    return removed

@@ -10,5 +10,6 @@ urlpatterns = [
     path("practice/", views.contribute, {"kind": "practice"}, name="practice"),
     path("resource/", views.contribute, {"kind": "resource"}, name="resource"),
     path("<slug:kind>/<int:pk>/", views.contribute, name="edit"),
+    path("<slug:kind>/<int:pk>/delete/", views.delete, name="delete"),
     path("report/<int:content_type_id>/<int:object_id>/", reports.report, name="report"),
 ]

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
 
 from puente.core.access import can_edit_contribution, require
 from puente.core.ratelimit import allow, client_ip
@@ -16,7 +17,7 @@ from puente.resources.models import Resource
 
 from .forms import AnonymousPracticeForm, PracticeForm, ResourceForm
 from .models import Contribution
-from .services import save_contribution
+from .services import delete_record, restore_record, save_contribution
 
 # Submissions per hour: members, and visitors without an account (per address).
 MEMBER_LIMIT = (30, 3600)
@@ -128,3 +129,23 @@ def mine(request):
         for c in contributions
     ]
     return render(request, "contributions/mine.html", {"rows": [r for r in rows if r[1] is not None]})
+
+
+@login_required
+@require_POST
+def delete(request, kind, pk):
+    """Delete (softly) a record one may edit; restorable from My contributions for 30 days."""
+    if kind not in KINDS:
+        raise Http404
+    record = get_object_or_404(KINDS[kind][0], pk=pk)
+    require(can_edit_contribution(request.user, record))
+    if request.POST.get("restore"):
+        restore_record(record)
+        messages.success(request, _("“%(title)s” has been restored.") % {"title": record})
+    elif record.deleted_at is None:
+        delete_record(record, request.user)
+        messages.success(
+            request,
+            _("“%(title)s” has been deleted. You can restore it here for 30 days.") % {"title": record},
+        )
+    return redirect("contributions:mine")

@@ -12,11 +12,21 @@ class PublishedQuerySet(models.QuerySet):
     """One definition of "published" for every moderated record type: pages, feeds and exports use it."""
 
     def published(self):
-        return self.filter(live=True)
+        return self.filter(live=True, deleted_at__isnull=True)
+
+    def deleted(self):
+        return self.filter(deleted_at__isnull=False)
 
 
 class ModeratedRecord(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
-    """Abstract base for records that go through drafts, revisions and Wagtail moderation workflows."""
+    """Abstract base for records that go through drafts, revisions and Wagtail moderation workflows.
+
+    Deleting is soft: ``deleted_at`` hides the record everywhere at once, and it can be restored for
+    ``KEEP_DELETED_DAYS``; ``manage.py purge_deleted`` removes it for good after that."""
+
+    KEEP_DELETED_DAYS = 30
+
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         abstract = True

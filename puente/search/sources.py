@@ -189,16 +189,14 @@ SOURCES = [
     Source(
         Kind.PRACTICE,
         "practices.Practice",
-        lambda qs: (
-            qs.filter(live=True).select_related("country").prefetch_related("organisations", *TAG_PREFETCH)
-        ),
+        lambda qs: qs.published().select_related("country").prefetch_related("organisations", *TAG_PREFETCH),
         _practice,
     ),
     Source(
         Kind.COMMITMENT,
         "commitments.Commitment",
         lambda qs: (
-            qs.filter(live=True)
+            qs.published()
             .select_related("local_government__country")
             .prefetch_related("priorities", *TAG_PREFETCH)
         ),
@@ -219,7 +217,7 @@ SOURCES = [
     Source(
         Kind.RESOURCE,
         "resources.Resource",
-        lambda qs: qs.filter(live=True).prefetch_related("organisations", *TAG_PREFETCH),
+        lambda qs: qs.published().prefetch_related("organisations", *TAG_PREFETCH),
         _resource,
     ),
     Source(

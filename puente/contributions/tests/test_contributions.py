@@ -392,3 +392,52 @@ class ResourceContributionTests(TestCase):
         self.assertEqual(Contribution.objects.get().status, ContributionStatus.PUBLISHED)
         self.assertEqual(mail.outbox[-1].to, ["rosa@example.org"])
         self.assertEqual(self.client.get(f"/en/contribute/unknown/{resource.pk}/").status_code, 404)
+
+
+class SoftDeleteTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.member = make_user("rosa")
+        cls.other = make_user("other")
+
+    def test_delete_restore_and_purge(self):
+        import datetime as dt
+        import io
+
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        practice = make_practice("Night school", submitted_by=self.member)
+        Contribution.objects.create(content_object=practice, submitter=self.member, status="published")
+        call_command("rebuild_search", stdout=io.StringIO())
+
+        def found():
+            response = self.client.get("/en/search/", {"q": "night school"})
+            return [d.heading for d in response.context["results"].documents]
+
+        self.assertEqual(found(), ["Night school"])
+        url = f"/en/contribute/practice/{practice.pk}/delete/"
+        self.client.force_login(self.other)
+        self.assertEqual(self.client.post(url).status_code, 403)
+        self.client.force_login(self.member)
+        self.assertEqual(self.client.get(url).status_code, 405)
+        self.client.post(url)
+        practice.refresh_from_db()
+        self.assertIsNotNone(practice.deleted_at)
+        self.assertEqual(self.client.get(practice.get_absolute_url()).status_code, 404)
+        self.assertNotContains(self.client.get("/en/practices/"), "Night school")
+        self.assertEqual(found(), [])
+        self.assertContains(self.client.get("/en/contribute/mine/"), "Restore")
+        self.client.post(url, {"restore": "1"})
+        practice.refresh_from_db()
+        self.assertIsNone(practice.deleted_at)
+        self.assertEqual(self.client.get(practice.get_absolute_url()).status_code, 200)
+        # Deleted 31 days ago: purged for good; deleted yesterday: kept.
+        recent = make_practice("Recently deleted")
+        Practice.objects.filter(pk=recent.pk).update(deleted_at=timezone.now() - dt.timedelta(days=1))
+        Practice.objects.filter(pk=practice.pk).update(deleted_at=timezone.now() - dt.timedelta(days=31))
+        out = io.StringIO()
+        call_command("purge_deleted", stdout=out)
+        self.assertIn("Removed 1", out.getvalue())
+        self.assertFalse(Practice.objects.filter(pk=practice.pk).exists())
+        self.assertTrue(Practice.objects.filter(pk=recent.pk).exists())
