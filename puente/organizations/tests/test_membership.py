@@ -116,7 +116,7 @@ class JoinTests(TestCase):
         decide = f"{members}requests/{join_request.pk}/"
         for user in (self.editor, self.other_admin, self.applicant):
             self.client.force_login(user)
-            self.assertEqual(self.client.get(members).status_code, 403)
+            self.assertContains(self.client.get(members), "Not allowed", status_code=403)
             self.assertEqual(self.client.post(decide, {"decision": "accept"}).status_code, 403)
         self.client.logout()
         self.assertEqual(self.client.get(members).status_code, 302)
