@@ -194,6 +194,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Search: the database backend (SQLite FTS5, PostgreSQL full text) by default; an OpenSearch or Elasticsearch
 # cluster when SEARCH_URL is set (see README, "Search engines").
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no outside requests from the admin (avatars stay local)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if envstr("SEARCH_URL", ""):
     WAGTAILSEARCH_BACKENDS = {

@@ -180,3 +180,53 @@ class DirectoryTests(TestCase):
         # count, the country and topic choices, page, topics, languages, memberships, organisations
         with self.assertNumQueries(8):
             self.client.get("/en/members/")
+
+
+class LockoutTests(TestCase):
+    def setUp(self):
+        from django.core.cache import cache
+
+        cache.clear()
+
+    def test_repeated_failed_logins_lock_the_account_for_a_while(self):
+        make_user("rosa", password="the-right-passphrase", verified_email=True)
+        for _ in range(5):
+            response = self.client.post("/en/accounts/login/", {"login": "rosa", "password": "wrong"})
+            self.assertEqual(response.status_code, 200)
+            self.assertContains(response, "not correct")
+        locked = self.client.post(
+            "/en/accounts/login/", {"login": "rosa", "password": "the-right-passphrase"}
+        )
+        self.assertNotEqual(locked.status_code, 302)  # even the right password waits
+        self.assertFalse("_auth_user_id" in self.client.session)
+
+
+class RevisionHistoryTests(TestCase):
+    """Staff compare and restore revisions of records through Wagtail's history views."""
+
+    def test_compare_and_restore_a_practice_revision(self):
+        from puente.core.tests.factories import make_practice
+
+        admin = make_user("admin", is_staff=True, is_superuser=True)
+        practice = make_practice("Help desk", summary="First version.")
+        practice.summary = "Second version."
+        practice.save_revision(user=admin).publish()
+        first, second = practice.revisions.order_by("created_at")[:2]
+        self.client.force_login(admin)
+        history = self.client.get(f"/admin/snippets/practices/practice/history/{practice.pk}/")
+        self.assertEqual(history.status_code, 200)
+        compare = self.client.get(
+            f"/admin/snippets/practices/practice/history/{practice.pk}/revisions/compare/{first.pk}...{second.pk}/"
+        )
+        self.assertContains(
+            compare, '<span class="deletion">First</span><span class="addition">Second</span> version.'
+        )
+        revert = self.client.get(
+            f"/admin/snippets/practices/practice/history/{practice.pk}/revisions/{first.pk}/revert/"
+        )
+        self.assertContains(revert, "First version.")
+        # Restore: the old revision opened in the editor, then published again.
+        practice.refresh_from_db()
+        first.as_object().save_revision(user=admin).publish()
+        practice.refresh_from_db()
+        self.assertEqual(practice.summary, "First version.")

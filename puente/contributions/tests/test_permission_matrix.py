@@ -1,0 +1,141 @@
+"""The permission matrix for contributed records: visitor, member, organisation editor, focal point of city A,
+focal point of city B, secretariat moderator and site admin, across view draft, submit, edit, publish,
+delete and manage organisation members, for practices and resources. Each cell is one request."""
+
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import TestCase
+from django.urls import reverse
+from wagtail.models import TaskState
+
+from puente.core.tests.factories import make_organisation, make_practice, make_resource, make_user
+from puente.organizations.models import Membership, MembershipRole
+from puente.practices.models import Practice
+from puente.resources.models import Resource
+
+from ..models import Contribution
+from ..services import MODERATORS, ensure_workflow
+
+ROLES = ["visitor", "member", "editor_a", "focal_a", "focal_b", "moderator", "admin"]
+ALLOWED = {
+    # action: roles allowed (for records of city A)
+    "view_draft": {"moderator", "admin"},
+    "edit": {"editor_a", "focal_a", "moderator", "admin"},
+    "publish": {"moderator", "admin"},
+    "delete": {"editor_a", "focal_a", "moderator", "admin"},
+    "manage_members": {"moderator", "admin"},
+}
+SUBMIT = {  # who may open the submission form
+    Practice: set(ROLES),  # visitors too (anonymous, throttled)
+    Resource: set(ROLES) - {"visitor"},
+}
+
+
+class PermissionMatrixTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        ensure_workflow()
+        cls.city_a = make_organisation("City A", is_verified=True)
+        cls.city_b = make_organisation("City B", is_verified=True)
+        cls.owner = make_user("owner")
+        Membership.objects.create(user=cls.owner, organisation=cls.city_a, role=MembershipRole.ADMIN)
+        cls.users = {
+            "member": make_user("member"),
+            "editor_a": make_user("editor_a"),
+            "focal_a": make_user("focal_a"),
+            "focal_b": make_user("focal_b"),
+            "moderator": make_user("moderator", is_staff=True),
+            "admin": make_user("site_admin", is_staff=True, is_superuser=True),
+        }
+        Membership.objects.create(
+            user=cls.users["editor_a"], organisation=cls.city_a, role=MembershipRole.EDITOR
+        )
+        Membership.objects.create(
+            user=cls.users["focal_a"], organisation=cls.city_a, role=MembershipRole.FOCAL_POINT
+        )
+        Membership.objects.create(
+            user=cls.users["focal_b"], organisation=cls.city_b, role=MembershipRole.FOCAL_POINT
+        )
+        cls.users["moderator"].groups.add(Group.objects.get(name=MODERATORS))
+
+    def setUp(self):
+        cache.clear()
+
+    def as_role(self, role):
+        self.client.logout()
+        if role != "visitor":
+            self.client.force_login(self.users[role])
+
+    def record(self, model, live=False):
+        make = make_practice if model is Practice else make_resource
+        self.counter = getattr(self, "counter", 0) + 1
+        obj = make(f"{model.__name__} of city A {self.counter}", live=live)
+        obj.organisations.add(self.city_a)
+        obj.save()
+        Contribution.objects.create(content_object=obj, submitter=self.owner)
+        return obj
+
+    def in_moderation(self, model):
+        obj = self.record(model)
+        obj.save_revision(user=self.owner)
+        obj.get_workflow().start(obj, self.owner)
+        return obj
+
+    def expect(self, role, action, allowed: bool, status: int, ok=(200, 302)):
+        if allowed:
+            self.assertIn(status, ok, f"{role} should be able to {action}")
+        else:
+            self.assertIn(status, (302, 403, 404), f"{role} must not {action}")
+
+    def test_matrix(self):
+        for model in (Practice, Resource):
+            kind = model.__name__.lower()
+            for role in ROLES:
+                with self.subTest(model=kind, role=role):
+                    self.as_role(role)
+                    # view a draft
+                    draft = self.record(model)
+                    response = self.client.get(draft.get_absolute_url())
+                    self.assertEqual(response.status_code, 200 if role in ALLOWED["view_draft"] else 404)
+                    # submit
+                    response = self.client.get(f"/en/contribute/{kind}/")
+                    self.assertEqual(response.status_code, 200 if role in SUBMIT[model] else 302)
+                    # edit, by form and by crafted request
+                    url = f"/en/contribute/{kind}/{draft.pk}/"
+                    allowed = role in ALLOWED["edit"]
+                    status = self.client.get(url).status_code
+                    self.assertEqual(status, 200 if allowed else (302 if role == "visitor" else 403))
+                    self.client.post(
+                        url, {"title": "Hijacked", "summary": "x", "language": "en", "kind": "report"}
+                    )
+                    draft.refresh_from_db()
+                    if not allowed:
+                        self.assertNotEqual(draft.title, "Hijacked")
+                        self.assertNotEqual(draft.latest_revision.content.get("title"), "Hijacked")
+                    # publish (approve in the moderation workflow)
+                    pending = self.in_moderation(model)
+                    task_state = TaskState.objects.get(
+                        workflow_state=pending.current_workflow_state, status=TaskState.STATUS_IN_PROGRESS
+                    )
+                    approve = reverse(
+                        model.snippet_viewset.get_url_name("workflow_action"),
+                        args=[pending.pk, "approve", task_state.pk],
+                    )
+                    self.client.post(approve)
+                    pending.refresh_from_db()
+                    self.assertEqual(pending.live, role in ALLOWED["publish"], f"{role} publish")
+                    # delete
+                    target = self.record(model, live=True)
+                    status = self.client.post(f"/en/contribute/{kind}/{target.pk}/delete/").status_code
+                    target.refresh_from_db()
+                    self.assertEqual(
+                        target.deleted_at is not None, role in ALLOWED["delete"], f"{role} delete"
+                    )
+                    if role not in ALLOWED["delete"]:
+                        self.assertIn(status, (302, 403))
+                    # manage city A's members
+                    status = self.client.get(f"/en/organisations/{self.city_a.slug}/members/").status_code
+                    self.assertEqual(
+                        status,
+                        200 if role in ALLOWED["manage_members"] else (302 if role == "visitor" else 403),
+                    )
