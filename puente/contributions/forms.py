@@ -6,6 +6,7 @@ from wagtail.documents import get_document_model
 
 from puente.core.text import paragraphs_to_html
 from puente.core.uploads import validate_document
+from puente.news.models import BlogPage, NewsPage
 from puente.organizations.models import Membership
 from puente.practices.models import Practice
 from puente.resources.models import Resource
@@ -183,3 +184,45 @@ class ResourceForm(forms.ModelForm):
             resource.save()
             self.save_m2m()
         return resource
+
+
+class ArticleForm(forms.ModelForm):
+    """A news item or blog post by a member; published under the news or the blog once approved."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        fields = ["title", "intro", "body"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 3}), "body": forms.Textarea(attrs={"rows": 10})}
+        help_texts = {"body": _("Separate paragraphs with a blank line.")}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk and not self.is_bound:
+            self.initial["body"] = html_to_paragraphs(self.instance.body)
+
+    def clean(self):
+        data = super().clean()
+        if "body" in data:
+            data["body"] = paragraphs_to_html(data["body"] or "")
+        return data
+
+    def save(self, commit=True):
+        article = super().save(commit=False)
+        if not article.pk:
+            from django.utils import timezone
+
+            article.date = timezone.localdate()
+            article.author = self.user.get_full_name() or self.user.username
+        return article
+
+
+class NewsForm(ArticleForm):
+    class Meta(ArticleForm.Meta):
+        model = NewsPage
+
+
+class BlogForm(ArticleForm):
+    class Meta(ArticleForm.Meta):
+        model = BlogPage

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.models import Workflow, WorkflowContentType, WorkflowTask
+from wagtail.models import Page, Workflow, WorkflowContentType, WorkflowPage, WorkflowTask
 
 from .models import Contribution, ContributionStatus, ModerationTask
 
@@ -53,6 +53,10 @@ def ensure_workflow(**kwargs) -> Workflow:
     for label in MODERATED:
         content_type = ContentType.objects.get_for_model(apps.get_model(label))
         WorkflowContentType.objects.get_or_create(content_type=content_type, defaults={"workflow": workflow})
+    # Members' news items and blog posts go through the same review.
+    for name in ("NewsIndexPage", "BlogIndexPage"):
+        for index_page in apps.get_model("news", name).objects.all():
+            WorkflowPage.objects.get_or_create(page=index_page, defaults={"workflow": workflow})
     return workflow
 
 
@@ -65,6 +69,8 @@ def unique_slug(model, title: str) -> str:
 
 
 def contribution_for(obj) -> Contribution | None:
+    if isinstance(obj, Page):  # workflow states hold the base page
+        obj = obj.specific
     content_type = ContentType.objects.get_for_model(type(obj))
     return Contribution.objects.filter(content_type=content_type, object_id=obj.pk).first()
 
@@ -82,7 +88,9 @@ def save_contribution(form, user, key, *, submit: bool, email: str = "") -> tupl
         with transaction.atomic():
             obj = form.save(commit=False)
             new = obj.pk is None
-            if new:
+            if new and isinstance(obj, Page):
+                _add_page(obj)
+            elif new:
                 obj.slug = unique_slug(type(obj), obj.title)
                 obj.live = False
                 if hasattr(obj, "submitted_by"):
@@ -92,7 +100,9 @@ def save_contribution(form, user, key, *, submit: bool, email: str = "") -> tupl
                     if member is not None and not obj.submitter_name:
                         obj.submitter_name = member.get_full_name() or member.username
             _apply_relations(form, obj)
-            if not obj.live:  # a live record keeps its published version; the change is a revision only
+            if not obj.live and not (
+                new and isinstance(obj, Page)
+            ):  # a live record keeps its published version; the change is a revision only
                 obj.save()
             contribution = contribution_for(obj) if not new else None
             if contribution is None:
@@ -114,6 +124,29 @@ def save_contribution(form, user, key, *, submit: bool, email: str = "") -> tupl
     return contribution, True
 
 
+def _add_page(page) -> None:
+    """A news item or blog post goes under the (first) news or blog index, unpublished."""
+    parent_model = {"newspage": "NewsIndexPage", "blogpage": "BlogIndexPage"}[page._meta.model_name]
+    from django.apps import apps
+
+    parent = apps.get_model("news", parent_model).objects.first()
+    if parent is None:
+        raise Page.DoesNotExist(f"No {parent_model} to publish under.")
+    base = slugify(page.title)[:100] or "article"
+    slug, n = base, 2
+    while parent.get_children().filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    page.slug = slug
+    page.live = False
+    parent.add_child(instance=page)
+
+
+def public_url(obj) -> str:
+    if isinstance(obj, Page):
+        return obj.get_full_url() or ""
+    return settings.SITE_URL + obj.get_absolute_url()
+
+
 def _apply_relations(form, obj) -> None:
     """Many-to-many values set on the object itself (parental relations are kept in memory until the object
     is saved, and go into the revision either way)."""
@@ -129,6 +162,8 @@ def _submit(obj, user) -> None:
             current.resume(user=user)
             return
         current.cancel(user=user)
+    if isinstance(obj, Page):  # index pages made after migrate (load_demo, the admin) get the workflow too
+        ensure_workflow()
     workflow = obj.get_workflow()
     if workflow is None:
         workflow = ensure_workflow()
@@ -168,7 +203,7 @@ def notify(contribution: Contribution) -> None:
             subject = _("Published: %(title)s") % {"title": obj}
             body = _("Your contribution “%(title)s” has been approved and published: %(link)s") % {
                 "title": obj,
-                "link": settings.SITE_URL + obj.get_absolute_url(),
+                "link": public_url(obj),
             }
         elif contribution.status == ContributionStatus.CHANGES_REQUESTED:
             subject = _("Changes requested: %(title)s") % {"title": obj}

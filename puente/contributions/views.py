@@ -9,13 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
 from puente.core.access import can_edit_contribution, require
 from puente.core.ratelimit import allow, client_ip
+from puente.news.models import BlogPage, NewsPage
 from puente.practices.models import Practice
 from puente.resources.models import Resource
 
-from .forms import AnonymousPracticeForm, PracticeForm, ResourceForm
+from .forms import AnonymousPracticeForm, BlogForm, NewsForm, PracticeForm, ResourceForm
 from .models import Contribution
 from .services import delete_record, restore_record, save_contribution
 
@@ -37,6 +39,8 @@ KINDS = {
         (_l("Share a practice"), _l("Edit a practice")),
     ),
     "resource": (Resource, ResourceForm, None, (_l("Share a resource"), _l("Edit a resource"))),
+    "news": (NewsPage, NewsForm, None, (_l("Write a news item"), _l("Edit a news item"))),
+    "blog": (BlogPage, BlogForm, None, (_l("Write a blog post"), _l("Edit a blog post"))),
 }
 
 
@@ -124,11 +128,13 @@ def mine(request):
         for obj in model.objects.filter(pk__in=ids):
             objects[content_type_id, obj.pk] = obj
     kinds = {ContentType.objects.get_for_model(model).pk: kind for kind, (model, *_rest) in KINDS.items()}
-    rows = [
-        (c, objects.get((c.content_type_id, c.object_id)), kinds.get(c.content_type_id))
-        for c in contributions
-    ]
-    return render(request, "contributions/mine.html", {"rows": [r for r in rows if r[1] is not None]})
+    rows = []
+    for contribution in contributions:
+        record = objects.get((contribution.content_type_id, contribution.object_id))
+        if record is not None:
+            link = record.url if isinstance(record, Page) else record.get_absolute_url()
+            rows.append((contribution, record, kinds.get(contribution.content_type_id), link))
+    return render(request, "contributions/mine.html", {"rows": rows})
 
 
 @login_required
@@ -139,6 +145,8 @@ def delete(request, kind, pk):
         raise Http404
     record = get_object_or_404(KINDS[kind][0], pk=pk)
     require(can_edit_contribution(request.user, record))
+    if not hasattr(record, "deleted_at"):  # pages are unpublished and deleted by the secretariat
+        raise Http404
     if request.POST.get("restore"):
         restore_record(record)
         messages.success(request, _("“%(title)s” has been restored.") % {"title": record})

@@ -14,7 +14,7 @@ from puente.organizations.models import Membership, MembershipRole
 from puente.practices.models import Practice
 
 from ..models import Contribution, ContributionStatus
-from ..services import MODERATORS
+from ..services import MODERATORS, ensure_workflow
 
 XSS = [
     "<script>alert(1)</script>",
@@ -441,3 +441,56 @@ class SoftDeleteTests(TestCase):
         self.assertIn("Removed 1", out.getvalue())
         self.assertFalse(Practice.objects.filter(pk=practice.pk).exists())
         self.assertTrue(Practice.objects.filter(pk=recent.pk).exists())
+
+
+class ArticleContributionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from wagtail.models import Page
+
+        from puente.news.models import NewsIndexPage
+
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=Page(title="Home", slug="home-test"))
+        cls.index = home.add_child(instance=NewsIndexPage(title="News", slug="news"))
+        ensure_workflow()
+        cls.member = make_user("rosa", email="rosa@example.org")
+        cls.moderator = make_user("moderator", is_staff=True)
+        cls.moderator.groups.add(Group.objects.get(name=MODERATORS))
+
+    def setUp(self):
+        cache.clear()
+
+    def test_news_item_goes_through_moderation(self):
+        from wagtail.models import TaskState
+
+        from puente.news.models import NewsPage
+
+        self.assertEqual(self.client.get("/en/contribute/news/").status_code, 302)  # members only
+        self.client.force_login(self.member)
+        response = self.client.post(
+            "/en/contribute/news/",
+            {
+                "key": str(uuid.uuid4()),
+                "title": "Quilicura opens a night school",
+                "intro": "Classes start in March.",
+                "body": "Forty places.\n\n<script>alert(1)</script>",
+                "action": "submit",
+            },
+        )
+        self.assertRedirects(response, "/en/contribute/mine/")
+        page = NewsPage.objects.get()
+        self.assertFalse(page.live)
+        self.assertEqual(page.get_parent().specific, self.index)
+        self.assertEqual(page.current_workflow_state.workflow.name, "Contribution moderation")
+        task_state = TaskState.objects.get(workflow_state=page.current_workflow_state, status="in_progress")
+        self.client.force_login(self.moderator)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk])
+            )
+        page.refresh_from_db()
+        self.assertTrue(page.live)
+        self.assertEqual(Contribution.objects.get().status, ContributionStatus.PUBLISHED)
+        self.assertIn("&lt;script&gt;", page.body)
+        self.assertEqual(mail.outbox[-1].to, ["rosa@example.org"])
