@@ -49,7 +49,9 @@ def test_round_from_start_to_a_draft_commitment(page, live_server):
     # The focal point starts the round from the account menu and assigns criterion 2 to Ana.
     sign_in(page, base, "focal@example.org")
     page.goto(f"{base}/en/practices/")
-    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Self-assessments").click()
+    account = page.get_by_role("navigation", name="Your account")
+    account.locator("summary").click()
+    account.get_by_role("link", name="Self-assessments").click()
     page.get_by_role("link", name="New round for Quilmes").click()
     page.get_by_label("Title").fill("Autoevaluación Quilmes 2026")
     page.get_by_role("button", name="Start the round").click()

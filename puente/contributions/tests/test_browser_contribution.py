@@ -24,6 +24,7 @@ def sign_in(page, base, login, password):
 
 
 def sign_out(page):
+    page.locator(".account-menu summary").click()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
 
