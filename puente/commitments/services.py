@@ -18,9 +18,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from puente.core import text as core_text
 from puente.core.access import is_focal_point, is_secretariat
 
 from .models import (
@@ -119,12 +119,7 @@ def _require(condition: bool, message: str) -> None:
 
 
 def unique_slug(title: str) -> str:
-    base = slugify(title)[:100] or "commitment"
-    slug, n = base, 2
-    while Commitment.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    return core_text.unique_slug(Commitment.objects.all(), title, "commitment")
 
 
 @transaction.atomic

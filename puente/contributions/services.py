@@ -13,9 +13,10 @@ from django.db import IntegrityError, transaction
 from django.forms import ModelMultipleChoiceField
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Workflow, WorkflowContentType, WorkflowPage, WorkflowTask
+
+from puente.core.text import unique_slug
 
 from .models import Contribution, ContributionStatus, ModerationTask
 
@@ -60,14 +61,6 @@ def ensure_workflow(**kwargs) -> Workflow:
     return workflow
 
 
-def unique_slug(model, title: str) -> str:
-    base = slugify(title)[:100] or model._meta.model_name
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def contribution_for(obj) -> Contribution | None:
     if isinstance(obj, Page):  # workflow states hold the base page
         obj = obj.specific
@@ -91,7 +84,7 @@ def save_contribution(form, user, key, *, submit: bool, email: str = "") -> tupl
             if new and isinstance(obj, Page):
                 _add_page(obj)
             elif new:
-                obj.slug = unique_slug(type(obj), obj.title)
+                obj.slug = unique_slug(type(obj).objects.all(), obj.title, type(obj)._meta.model_name)
                 obj.live = False
                 if hasattr(obj, "submitted_by"):
                     obj.submitted_by = member
@@ -132,11 +125,7 @@ def _add_page(page) -> None:
     parent = apps.get_model("news", parent_model).objects.first()
     if parent is None:
         raise Page.DoesNotExist(f"No {parent_model} to publish under.")
-    base = slugify(page.title)[:100] or "article"
-    slug, n = base, 2
-    while parent.get_children().filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    page.slug = slug
+    page.slug = unique_slug(parent.get_children(), page.title, "article")
     page.live = False
     parent.add_child(instance=page)
 

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from puente.core.text import unique_slug
 
 from .models import JoinRequest, JoinRequestStatus, Membership, MembershipRole, Organisation
 
@@ -32,19 +33,11 @@ def secretariat():
     return User.objects.filter(is_active=True, is_staff=True).exclude(email="")
 
 
-def unique_slug(name: str) -> str:
-    base = slugify(name)[:100] or "organisation"
-    slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 @transaction.atomic
 def register(user, organisation: Organisation, link: str) -> Organisation:
     """Save a new organisation as unverified, with its registrant as administrator, and ask the
     secretariat to verify it."""
-    organisation.slug = unique_slug(organisation.name)
+    organisation.slug = unique_slug(Organisation.objects.all(), organisation.name, "organisation")
     organisation.is_verified = False
     organisation.save()
     Membership.objects.create(organisation=organisation, user=user, role=MembershipRole.ADMIN)

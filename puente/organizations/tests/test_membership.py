@@ -144,3 +144,18 @@ class JoinTests(TestCase):
         self.assertEqual(self.client.post(f"{base}{own.pk}/", {"role": "overlord"}).status_code, 302)
         own.refresh_from_db()
         self.assertEqual(own.role, MembershipRole.ADMIN)
+
+    def test_bad_decisions_and_unlisted_organisations_change_nothing(self):
+        self.ask()
+        join_request = JoinRequest.objects.get()
+        self.client.force_login(self.admin)
+        url = f"/en/organisations/{self.city.slug}/members/requests/{join_request.pk}/"
+        response = self.client.post(url, {"decision": "maybe"}, follow=True)
+        self.assertContains(response, "Choose to accept or refuse the request.")
+        self.assertEqual(JoinRequest.objects.get().status, JoinRequestStatus.PENDING)
+        missing = f"/en/organisations/{self.city.slug}/members/requests/999999/"
+        self.assertEqual(self.client.post(missing, {"decision": "accept"}).status_code, 404)
+        pending = make_organisation("Not yet verified", is_verified=False)
+        self.client.force_login(self.applicant)
+        self.assertEqual(self.client.post(f"/en/organisations/{pending.slug}/join/").status_code, 404)
+        self.assertFalse(JoinRequest.objects.filter(organisation=pending).exists())
