@@ -2,10 +2,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from puente.core.viewsets import ModeratedRecordViewSet
+
 from .models import Commitment, ProgressReport
 
 
-class CommitmentViewSet(SnippetViewSet):
+class CommitmentViewSet(ModeratedRecordViewSet):
     model = Commitment
     icon = "pick"
     list_display = ["title", "local_government", "status", "progress_percent", "last_report_on", "live"]

@@ -1,4 +1,5 @@
-"""The public forms for contributing practices (members and, throttled, visitors)."""
+"""The public forms for contributing practices (members and, throttled, visitors), resources, news items,
+blog posts and events."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,8 @@ from wagtail.documents import get_document_model
 
 from puente.core.text import paragraphs_to_html
 from puente.core.uploads import validate_document
+from puente.events.forms import DateInput, TimeInput
+from puente.events.models import Meeting
 from puente.news.models import BlogPage, NewsPage
 from puente.organizations.models import Membership
 from puente.practices.models import Practice
@@ -226,3 +229,70 @@ class NewsForm(ArticleForm):
 class BlogForm(ArticleForm):
     class Meta(ArticleForm.Meta):
         model = BlogPage
+
+
+class EventForm(forms.ModelForm):
+    """An event a member proposes (a webinar, a conference, a local meeting): published in the events list and
+    calendar once the secretariat approves it. Working groups' meetings are made by their coordinators."""
+
+    key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "date",
+            "start_time",
+            "end_time",
+            "time_zone",
+            "is_online",
+            "online_url",
+            "place",
+            "country",
+            "objective",
+            "organisations",
+            "topics",
+        ]
+        labels = {"objective": _("What the event is about")}
+        help_texts = {
+            "title": _("“Webinar: remittances and local development”."),
+            "start_time": _(
+                "Local time where the event takes place, or of the organisers for an online event."
+            ),
+            "time_zone": _("The time zone of the start and end times."),
+            "place": _("Venue and city, for an event in person."),
+            "objective": _("Who it is for, what will be discussed, how to take part."),
+        }
+        widgets = {
+            "date": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "objective": forms.Textarea(attrs={"rows": 6}),
+            "topics": forms.CheckboxSelectMultiple,
+            "organisations": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.for_choices()
+        self.fields["topics"].queryset = Topic.objects.for_choices()
+        self.fields["objective"].required = True
+        self.fields["organisations"].queryset = self.fields["organisations"].queryset.filter(
+            pk__in=Membership.objects.filter(user=user).values("organisation"), is_verified=True
+        )
+        self.fields["organisations"].help_text = _("Organisations you belong to that organise the event.")
+
+    def clean_date(self):
+        from django.utils import timezone
+
+        date = self.cleaned_data["date"]
+        if date < timezone.localdate() and not (self.instance.pk and self.instance.date == date):
+            raise forms.ValidationError(_("The event cannot be in the past."))
+        return date
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("is_online") and not data.get("place") and "place" not in self.errors:
+            self.add_error("place", _("Say where the event takes place, or tick “online”."))
+        return data

@@ -22,7 +22,7 @@ from .models import Contribution, ContributionStatus, ModerationTask
 
 MODERATORS = "Moderators"
 WORKFLOW_NAME = "Contribution moderation"
-MODERATED = ("practices.Practice", "resources.Resource")
+MODERATED = ("practices.Practice", "resources.Resource", "events.Meeting")
 
 
 def ensure_workflow(**kwargs) -> Workflow:

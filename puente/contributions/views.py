@@ -13,11 +13,12 @@ from wagtail.models import Page
 
 from puente.core.access import can_edit_contribution, require
 from puente.core.ratelimit import allow, client_ip
+from puente.events.models import Meeting
 from puente.news.models import BlogPage, NewsPage
 from puente.practices.models import Practice
 from puente.resources.models import Resource
 
-from .forms import AnonymousPracticeForm, BlogForm, NewsForm, PracticeForm, ResourceForm
+from .forms import AnonymousPracticeForm, BlogForm, EventForm, NewsForm, PracticeForm, ResourceForm
 from .models import Contribution
 from .services import delete_record, restore_record, save_contribution
 
@@ -41,11 +42,12 @@ KINDS = {
     "resource": (Resource, ResourceForm, None, (_l("Share a resource"), _l("Edit a resource"))),
     "news": (NewsPage, NewsForm, None, (_l("Write a news item"), _l("Edit a news item"))),
     "blog": (BlogPage, BlogForm, None, (_l("Write a blog post"), _l("Edit a blog post"))),
+    "event": (Meeting, EventForm, None, (_l("Announce an event"), _l("Edit an event"))),
 }
 
 
 def contribute(request, kind, pk=None):
-    """Submit a record (a practice, also by visitors; a resource), or edit one (its submitter and its
+    """Submit a record (a practice, also by visitors; a resource, news item, blog post or event), or edit one (its submitter and its
     organisations' editors). "Preview" shows it without saving; "Save draft" keeps it private; "Submit" sends
     it to moderation."""
     if kind not in KINDS:

@@ -57,7 +57,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["latest_practices"] = Practice.objects.published().for_list()[:4]
         context["latest_commitments"] = Commitment.objects.published().for_list()[:4]
-        context["meetings"] = Meeting.objects.for_list().order_by("-date")[:3]
+        context["meetings"] = Meeting.objects.published().for_list().order_by("-date")[:3]
         context["topics"] = Topic.objects.all()
         return context
 

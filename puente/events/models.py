@@ -15,6 +15,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from puente.core.models import ModeratedRecord, PublishedQuerySet
+
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -27,7 +29,7 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(PublishedQuerySet):
     def for_list(self):
         return self.select_related("group").order_by("date", "start_time")
 
@@ -52,7 +54,7 @@ class MeetingQuerySet(models.QuerySet):
 SCHEDULE_FIELDS = ("date", "start_time", "end_time", "time_zone", "is_online", "online_url", "place")
 
 
-class Meeting(index.Indexed, ClusterableModel):
+class Meeting(ModeratedRecord, index.Indexed, ClusterableModel):
     """A meeting or event: a working group session, a webinar, a conference.
 
     Times are wall-clock times in ``time_zone`` (an IANA name); ``starts_at``/``ends_at`` give aware
@@ -60,6 +62,10 @@ class Meeting(index.Indexed, ClusterableModel):
     ``Decision`` and ``ActionItem`` rows, and the ``Attendance`` of each organisation. People sign up through
     ``Registration`` rows (see ``services.registration_create``). ``sequence`` counts schedule changes for
     calendar clients.
+
+    Meetings are moderated records: a member's proposed event is a draft until the secretariat approves it,
+    and only published, undeleted meetings (``Meeting.objects.published()``) appear on the public site.
+    Meetings made by a group's coordinators are published at once.
     """
 
     group = models.ForeignKey(
@@ -101,6 +107,12 @@ class Meeting(index.Indexed, ClusterableModel):
     topics = ParentalManyToManyField(
         "taxonomy.Topic", verbose_name=_("topics"), blank=True, related_name="meetings"
     )
+    organisations = ParentalManyToManyField(
+        "organizations.Organisation",
+        verbose_name=_("organised by"),
+        blank=True,
+        related_name="organised_meetings",
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     sequence = models.PositiveIntegerField(_("revision of the schedule"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -134,6 +146,7 @@ class Meeting(index.Indexed, ClusterableModel):
         InlinePanel("decisions", label=_("Decisions")),
         InlinePanel("action_items", label=_("Action items")),
         FieldPanel("topics"),
+        FieldPanel("organisations"),
     ]
     search_fields = [
         index.SearchField("title", boost=3),

@@ -175,7 +175,7 @@ def meeting_reminders_send(
     now = now or timezone.now()
     horizon = now + within
     # Wall-clock dates in any zone lie within a day of the UTC date.
-    candidates = Meeting.objects.filter(
+    candidates = Meeting.objects.published().filter(
         date__gte=(now - dt.timedelta(days=1)).date(), date__lte=(horizon + dt.timedelta(days=1)).date()
     )
     sent = 0

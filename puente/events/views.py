@@ -40,7 +40,7 @@ def _agenda():
 
 def index(request):
     when = when_param(request)
-    meetings = Meeting.objects.for_list()
+    meetings = Meeting.objects.published().for_list()
     meetings = meetings.past().order_by("-date", "-start_time") if when == When.PAST else meetings.upcoming()
     filterset = MeetingFilterSet(request.GET, queryset=meetings)
     today = timezone.localdate()
@@ -67,7 +67,7 @@ def calendar_month(request, year, month):
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     filterset = MeetingFilterSet(
-        request.GET, queryset=Meeting.objects.for_list().filter(date__gte=first, date__lte=last)
+        request.GET, queryset=Meeting.objects.published().for_list().filter(date__gte=first, date__lte=last)
     )
     by_day = {}
     for meeting in filterset.qs:
@@ -94,12 +94,24 @@ def calendar_month(request, year, month):
     )
 
 
+def _visible(request, queryset, slug):
+    """A published meeting; a draft or deleted one only for the secretariat and the people who may edit it
+    (its submitter and its organisations' editors), as a preview."""
+    meeting = get_object_or_404(queryset, slug=slug)
+    if meeting.live and meeting.deleted_at is None:
+        return meeting
+    if access.can_view_unpublished(request.user) or access.can_edit_contribution(request.user, meeting):
+        return meeting
+    raise Http404
+
+
 def detail(request, slug):
-    meeting = get_object_or_404(
+    meeting = _visible(
+        request,
         Meeting.objects.select_related("group", "country").prefetch_related(
-            _agenda(), "topics", "documents__document", "decisions", "action_items"
+            _agenda(), "topics", "organisations", "documents__document", "decisions", "action_items"
         ),
-        slug=slug,
+        slug,
     )
     user = request.user
     can_see = access.can_see_group_documents(user, meeting.group)
@@ -134,7 +146,7 @@ def detail(request, slug):
 
 @require_POST
 def register(request, slug):
-    meeting = get_object_or_404(Meeting.objects.select_related("group"), slug=slug)
+    meeting = get_object_or_404(Meeting.objects.published().select_related("group"), slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(meeting.get_absolute_url())
     if not access.can_register(request.user, meeting):
@@ -186,9 +198,7 @@ def ics_response(data: bytes, name: str) -> HttpResponse:
 
 
 def meeting_ics(request, slug):
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("group").prefetch_related(_agenda()), slug=slug
-    )
+    meeting = _visible(request, Meeting.objects.select_related("group").prefetch_related(_agenda()), slug)
     return ics_response(
         ical.calendar_bytes([meeting], name=meeting.title, user=request.user), ical.filename(meeting.slug)
     )
@@ -196,7 +206,7 @@ def meeting_ics(request, slug):
 
 def public_ics(request):
     """Every meeting: meetings of members-only groups are listed too, without their join links."""
-    meetings = Meeting.objects.for_calendar().order_by("-date", "-start_time")[:PUBLIC_FEED_LIMIT]
+    meetings = Meeting.objects.published().for_calendar().order_by("-date", "-start_time")[:PUBLIC_FEED_LIMIT]
     return ics_response(ical.calendar_bytes(meetings, name=_("Puente events")), "puente-events.ics")
 
 

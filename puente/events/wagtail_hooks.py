@@ -2,15 +2,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from puente.core.viewsets import ModeratedRecordViewSet
+
 from .models import Meeting, Registration
 
 
-class MeetingViewSet(SnippetViewSet):
+class MeetingViewSet(ModeratedRecordViewSet):
     model = Meeting
     icon = "date"
     menu_label = _("Meetings")
-    list_display = ["title", "date", "start_time", "end_time", "time_zone", "group"]
-    list_filter = ["group", "is_online"]
+    list_display = ["title", "date", "start_time", "end_time", "time_zone", "group", "live"]
+    list_filter = ["live", "group", "is_online"]
     search_fields = ["title", "objective"]
 
 

@@ -43,9 +43,9 @@ def detail(request, slug):
     )
     members, members_by_country = _members_by_country(group)
     meetings = list(
-        group.meetings.order_by("date", "start_time").prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("sort_order"))
-        )
+        group.meetings.published()
+        .order_by("date", "start_time")
+        .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("sort_order")))
     )
     can_see = access.can_see_group_documents(request.user, group)
     today = timezone.localdate()
@@ -121,7 +121,7 @@ def new_meeting(request, slug):
     if denied:
         return denied
     meeting = Meeting(group=group, time_zone="UTC")
-    previous = group.meetings.order_by("-date", "-start_time").first()
+    previous = group.meetings.published().order_by("-date", "-start_time").first()
     if previous is not None:
         meeting.time_zone, meeting.is_online = previous.time_zone, previous.is_online
     return edit_meeting(request, meeting, template="events/meeting_form.html", extra={"group": group})
@@ -130,5 +130,5 @@ def new_meeting(request, slug):
 def calendar_ics(request, slug):
     """A subscribable feed of the group's meetings (join links only for public groups)."""
     group = get_object_or_404(WorkingGroup, slug=slug)
-    meetings = Meeting.objects.for_calendar().filter(group=group)
+    meetings = Meeting.objects.published().for_calendar().filter(group=group)
     return ics_response(ical.calendar_bytes(meetings, name=group.name), f"{group.slug[:80]}.ics")

@@ -1,10 +1,11 @@
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from puente.core.viewsets import ModeratedRecordViewSet
 
 from .models import Practice
 
 
-class PracticeViewSet(SnippetViewSet):
+class PracticeViewSet(ModeratedRecordViewSet):
     model = Practice
     icon = "doc-full"
     menu_order = 200

@@ -1,10 +1,11 @@
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from puente.core.viewsets import ModeratedRecordViewSet
 
 from .models import Resource
 
 
-class ResourceViewSet(SnippetViewSet):
+class ResourceViewSet(ModeratedRecordViewSet):
     model = Resource
     icon = "folder-open-inverse"
     menu_order = 203

@@ -223,7 +223,7 @@ SOURCES = [
     Source(
         Kind.MEETING,
         "events.Meeting",
-        lambda qs: qs.select_related("group", "country").prefetch_related("topics"),
+        lambda qs: qs.published().select_related("group", "country").prefetch_related("topics"),
         _meeting,
     ),
 ]

@@ -57,4 +57,4 @@ class MeetingListTests(TestCase):
 
 
 MEETING_LIST_QUERIES = 5  # + the choices of the group, topic and country filters
-MEETING_DETAIL_QUERIES = 7  # + documents, decisions, action items, attendance
+MEETING_DETAIL_QUERIES = 8  # + organisers, documents, decisions, action items, attendance

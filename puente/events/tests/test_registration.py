@@ -190,6 +190,6 @@ class RegistrationViewTests(TestCase):
             self.client.get(url)
 
 
-# session + user, meeting, agenda, topics, documents, decisions, action items, registration, status counts,
+# session + user, meeting, agenda, topics, organisers, documents, decisions, action items, registration, status counts,
 # attendance, ``is_secretariat`` (the user's groups), and the Wagtail user bar's two permission queries.
-REGISTERED_DETAIL_QUERIES = 14
+REGISTERED_DETAIL_QUERIES = 15
