@@ -1,7 +1,7 @@
-"""Admin side of soft deletion: deleting a moderated record in the admin moves it to "Deleted items", where the
-secretariat restores it or (site admins) removes it for good before ``purge_deleted`` does."""
+"""Admin side of soft deletion: deleting a moderated record, news item or blog post in the admin (one at a time
+or in bulk) moves it to "Deleted items", where the secretariat restores it or (site admins) removes it for good
+before ``purge_deleted`` does."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -12,23 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.models import Page
 
 from puente.core.access import is_secretariat
 from puente.core.models import ModeratedRecord
 
-from .services import contribution_for, delete_record, restore_record
+from .services import contribution_for, delete_record, restore_record, soft_deletable, soft_deletable_models
 
 
-def moderated_models() -> list:
-    return [m for m in apps.get_models() if issubclass(m, ModeratedRecord)]
-
-
-def soft_delete_from_admin(request, instances):
-    """``before_delete_snippet``: on confirmation, soft-delete moderated records instead of removing them."""
-    if request.method != "POST" or not instances:
-        return None
-    if not all(isinstance(obj, ModeratedRecord) for obj in instances):
-        return None
+def _soft_delete(request, instances, back: str):
     for obj in instances:
         delete_record(obj, request.user)
     if len(instances) == 1:
@@ -44,8 +36,32 @@ def soft_delete_from_admin(request, instances):
             "days": ModeratedRecord.KEEP_DELETED_DAYS,
         }
     messages.success(request, message)
-    model = type(instances[0])
-    return redirect(reverse(model.snippet_viewset.get_url_name("list")))
+    return redirect(back)
+
+
+def soft_delete_snippets(request, instances):
+    """``before_delete_snippet`` (one or in bulk): on confirmation, soft-delete moderated records."""
+    if request.method != "POST" or not instances or not all(soft_deletable(obj) for obj in instances):
+        return None
+    return _soft_delete(request, instances, reverse(type(instances[0]).snippet_viewset.get_url_name("list")))
+
+
+def soft_delete_page(request, page):
+    """``before_delete_page``: on confirmation, soft-delete a news item or blog post."""
+    page = page.specific
+    if request.method != "POST" or not soft_deletable(page):
+        return None
+    return _soft_delete(request, [page], reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
+
+
+def soft_delete_pages_in_bulk(request, action_type, objects, action):
+    """``before_bulk_action``: deleting news items and blog posts in bulk is soft too."""
+    if action_type != "delete" or not objects or not all(isinstance(obj, Page) for obj in objects):
+        return None
+    pages = [obj.specific for obj in objects]
+    if not all(soft_deletable(page) for page in pages):
+        return None
+    return _soft_delete(request, pages, action.next_url)
 
 
 def _require_secretariat(user) -> None:
@@ -57,7 +73,7 @@ def deleted_items(request):
     """Every soft-deleted record, newest first, with when it will be removed for good."""
     _require_secretariat(request.user)
     rows = []
-    for model in moderated_models():
+    for model in soft_deletable_models():
         content_type = ContentType.objects.get_for_model(model)
         for obj in model.objects.filter(deleted_at__isnull=False).order_by("-deleted_at")[:200]:
             rows.append(
@@ -81,7 +97,7 @@ def _deleted_object(content_type_id, pk):
         model = ContentType.objects.get_for_id(content_type_id).model_class()
     except ContentType.DoesNotExist:
         raise Http404 from None
-    if model is None or not issubclass(model, ModeratedRecord):
+    if model is None or model not in soft_deletable_models():
         raise Http404
     obj = model.objects.filter(pk=pk, deleted_at__isnull=False).first()
     if obj is None:

@@ -228,22 +228,28 @@ def restore_record(obj) -> None:
     obj.save(update_fields=["deleted_at"])
 
 
-def purge_deleted(now=None) -> int:
-    """Remove for good the records deleted more than ``KEEP_DELETED_DAYS`` ago. Returns how many."""
+def soft_deletable_models() -> list:
+    """Models whose deletion is soft: the moderated records and the news and blog articles."""
     from django.apps import apps
 
-    from puente.core.models import ModeratedRecord
+    return [m for m in apps.get_models() if hasattr(m, "KEEP_DELETED_DAYS") and not m._meta.abstract]
 
+
+def soft_deletable(obj) -> bool:
+    return hasattr(type(obj), "KEEP_DELETED_DAYS")
+
+
+def purge_deleted(now=None) -> int:
+    """Remove for good the records deleted more than ``KEEP_DELETED_DAYS`` ago. Returns how many."""
     now = now or timezone.now()
     removed = 0
-    for model in apps.get_models():
-        if issubclass(model, ModeratedRecord):
-            cutoff = now - timezone.timedelta(days=model.KEEP_DELETED_DAYS)
-            for obj in model.objects.filter(deleted_at__lt=cutoff):
-                with transaction.atomic():
-                    contribution = contribution_for(obj)
-                    if contribution is not None:
-                        contribution.delete()
-                    obj.delete()
-                removed += 1
+    for model in soft_deletable_models():
+        cutoff = now - timezone.timedelta(days=model.KEEP_DELETED_DAYS)
+        for obj in model.objects.filter(deleted_at__lt=cutoff):
+            with transaction.atomic():
+                contribution = contribution_for(obj)
+                if contribution is not None:
+                    contribution.delete()
+                obj.delete()
+            removed += 1
     return removed

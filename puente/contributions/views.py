@@ -147,8 +147,6 @@ def delete(request, kind, pk):
         raise Http404
     record = get_object_or_404(KINDS[kind][0], pk=pk)
     require(can_edit_contribution(request.user, record))
-    if not hasattr(record, "deleted_at"):  # pages are unpublished and deleted by the secretariat
-        raise Http404
     if request.POST.get("restore"):
         restore_record(record)
         messages.success(request, _("“%(title)s” has been restored.") % {"title": record})

@@ -77,4 +77,6 @@ def register_admin_urls():
     ]
 
 
-hooks.register("before_delete_snippet", admin_views.soft_delete_from_admin)
+hooks.register("before_delete_snippet", admin_views.soft_delete_snippets)
+hooks.register("before_delete_page", admin_views.soft_delete_page)
+hooks.register("before_bulk_action", admin_views.soft_delete_pages_in_bulk)

@@ -1,4 +1,5 @@
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -21,14 +22,25 @@ class ArticleIndexPage(Page):
         from puente.core.views import page_number
 
         context = super().get_context(request, *args, **kwargs)
-        articles = self.get_children().live().specific().order_by("-first_published_at")
+        articles = (
+            self.article_model.objects.child_of(self)
+            .live()
+            .filter(deleted_at__isnull=True)
+            .order_by("-first_published_at")
+        )
         context["articles"] = Paginator(articles, 20).get_page(page_number(request))
         return context
 
 
 class ArticlePage(Page):
-    """Abstract dated article with an introduction and a rich-text body."""
+    """Abstract dated article with an introduction and a rich-text body.
 
+    Deleting is soft, as for records: ``deleted_at`` takes it off the site at once (its URL answers 404), it
+    waits under Moderation → Deleted items for ``KEEP_DELETED_DAYS``, then ``purge_deleted`` removes it."""
+
+    KEEP_DELETED_DAYS = 30
+
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False, db_index=True)
     date = models.DateField(_("date"))
     author = models.CharField(_("author"), max_length=255, blank=True)
     intro = models.TextField(_("introduction"))
@@ -45,12 +57,21 @@ class ArticlePage(Page):
     class Meta:
         abstract = True
 
+    def serve(self, request, *args, **kwargs):
+        if self.deleted_at is not None:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
 
 class NewsIndexPage(ArticleIndexPage):
     """The news section; its children are ``NewsPage``s."""
 
     subpage_types = ["news.NewsPage"]
     parent_page_types = ["core.HomePage"]
+
+    @property
+    def article_model(self):
+        return NewsPage
 
     class Meta:
         verbose_name = _("news index")
@@ -71,6 +92,10 @@ class BlogIndexPage(ArticleIndexPage):
 
     subpage_types = ["news.BlogPage"]
     parent_page_types = ["core.HomePage"]
+
+    @property
+    def article_model(self):
+        return BlogPage
 
     class Meta:
         verbose_name = _("blog index")

@@ -242,3 +242,67 @@ class AdminSoftDeleteTests(TestCase):
         )
         self.assertTrue(Practice.objects.filter(pk=live.pk).exists())
         self.assertTrue(type(self.admin).objects.filter(pk=self.admin.pk).exists())
+
+
+class ArticleSoftDeleteTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from django.utils import timezone
+        from wagtail.models import Site
+
+        from puente.news.models import NewsIndexPage, NewsPage
+
+        home = Site.objects.get(is_default_site=True).root_page
+        cls.index = home.add_child(instance=NewsIndexPage(title="News", slug="news"))
+        cls.pages = []
+        for n in (1, 2, 3):
+            page = NewsPage(
+                title=f"Night school {n}",
+                slug=f"night-school-{n}",
+                date=timezone.localdate(),
+                intro="I",
+                body="B",
+            )
+            cls.index.add_child(instance=page)
+            page.save_revision().publish()
+            cls.pages.append(page)
+        cls.admin = make_user("site_admin", is_staff=True, is_superuser=True)
+        cls.author = make_user("author")
+        Contribution.objects.create(content_object=cls.pages[2], submitter=cls.author, status="published")
+
+    def test_deleting_a_news_item_in_the_admin_is_soft(self):
+        from puente.news.models import NewsPage
+
+        first, second, third = self.pages
+        self.assertContains(self.client.get(first.url), "Night school 1")
+        self.client.force_login(self.admin)
+        response = self.client.post(reverse("wagtailadmin_pages:delete", args=[first.pk]))
+        self.assertRedirects(response, reverse("wagtailadmin_explore", args=[self.index.pk]))
+        first.refresh_from_db()
+        self.assertIsNotNone(first.deleted_at)
+        self.client.logout()
+        self.assertEqual(self.client.get(first.url).status_code, 404)
+        listing = self.client.get(self.index.url)
+        self.assertNotContains(listing, "Night school 1")
+        self.assertContains(listing, "Night school 2")
+        # In bulk too.
+        self.client.force_login(self.admin)
+        url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"]) + f"?id={second.pk}"
+        self.client.post(url)
+        self.assertEqual(NewsPage.objects.filter(deleted_at__isnull=False).count(), 2)
+        deleted = self.client.get(reverse("contributions_deleted_items"))
+        self.assertContains(deleted, "Night school 1")
+        self.assertContains(deleted, "Night school 2")
+        content_type = ContentType.objects.get_for_model(NewsPage)
+        self.client.post(reverse("contributions_restore", args=[content_type.pk, first.pk]))
+        self.client.logout()
+        self.assertContains(self.client.get(first.url), "Night school 1")
+        # The author deletes their own news item from My contributions, and restores it.
+        self.client.force_login(self.author)
+        self.client.post(f"/en/contribute/news/{third.pk}/delete/")
+        third.refresh_from_db()
+        self.assertIsNotNone(third.deleted_at)
+        self.assertContains(self.client.get("/en/contribute/mine/"), "Restore")
+        self.client.post(f"/en/contribute/news/{third.pk}/delete/", {"restore": "1"})
+        third.refresh_from_db()
+        self.assertIsNone(third.deleted_at)
