@@ -3,7 +3,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 
@@ -22,14 +23,18 @@ class ArticleIndexPage(Page):
         from puente.core.views import page_number
 
         context = super().get_context(request, *args, **kwargs)
-        articles = (
-            self.article_model.objects.child_of(self)
-            .live()
-            .filter(deleted_at__isnull=True)
-            .order_by("-first_published_at")
-        )
+        articles = self.article_model.objects.child_of(self).published().order_by("-first_published_at")
         context["articles"] = Paginator(articles, 20).get_page(page_number(request))
         return context
+
+
+class ArticleQuerySet(PageQuerySet):
+    def published(self):
+        """Live and not deleted: what visitors see (the same definition as the records')."""
+        return self.live().filter(deleted_at__isnull=True)
+
+
+ArticleManager = PageManager.from_queryset(ArticleQuerySet)
 
 
 class ArticlePage(Page):
@@ -41,6 +46,8 @@ class ArticlePage(Page):
     KEEP_DELETED_DAYS = 30
 
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False, db_index=True)
+    objects = ArticleManager()
+
     date = models.DateField(_("date"))
     author = models.CharField(_("author"), max_length=255, blank=True)
     intro = models.TextField(_("introduction"))
@@ -56,6 +63,9 @@ class ArticlePage(Page):
 
     class Meta:
         abstract = True
+
+    def get_absolute_url(self) -> str:
+        return self.url or ""
 
     def serve(self, request, *args, **kwargs):
         if self.deleted_at is not None:

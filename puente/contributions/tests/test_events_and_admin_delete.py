@@ -306,3 +306,19 @@ class ArticleSoftDeleteTests(TestCase):
         self.client.post(f"/en/contribute/news/{third.pk}/delete/", {"restore": "1"})
         third.refresh_from_db()
         self.assertIsNone(third.deleted_at)
+
+    def test_news_items_can_be_reported_while_published(self):
+        from puente.contributions.models import Report
+        from puente.news.models import NewsPage
+
+        cache.clear()
+        first = self.pages[0]
+        page = self.client.get(first.url)
+        content_type = ContentType.objects.get_for_model(NewsPage)
+        report_url = f"/en/contribute/report/{content_type.pk}/{first.pk}/"
+        self.assertContains(page, report_url)
+        response = self.client.post(report_url, {"reason": "spam", "details": "Advertising"})
+        self.assertRedirects(response, first.url)
+        self.assertEqual(Report.objects.get().content_object, first)
+        NewsPage.objects.filter(pk=first.pk).update(deleted_at=dt.datetime.now(dt.UTC))
+        self.assertEqual(self.client.get(report_url).status_code, 404)
