@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
@@ -37,12 +37,17 @@ KINDS = {
         Practice,
         PracticeForm,
         AnonymousPracticeForm,
-        (_l("Share a practice"), _l("Edit a practice")),
+        (gettext_lazy("Share a practice"), gettext_lazy("Edit a practice")),
     ),
-    "resource": (Resource, ResourceForm, None, (_l("Share a resource"), _l("Edit a resource"))),
-    "news": (NewsPage, NewsForm, None, (_l("Write a news item"), _l("Edit a news item"))),
-    "blog": (BlogPage, BlogForm, None, (_l("Write a blog post"), _l("Edit a blog post"))),
-    "event": (Meeting, EventForm, None, (_l("Announce an event"), _l("Edit an event"))),
+    "resource": (
+        Resource,
+        ResourceForm,
+        None,
+        (gettext_lazy("Share a resource"), gettext_lazy("Edit a resource")),
+    ),
+    "news": (NewsPage, NewsForm, None, (gettext_lazy("Write a news item"), gettext_lazy("Edit a news item"))),
+    "blog": (BlogPage, BlogForm, None, (gettext_lazy("Write a blog post"), gettext_lazy("Edit a blog post"))),
+    "event": (Meeting, EventForm, None, (gettext_lazy("Announce an event"), gettext_lazy("Edit an event"))),
 }
 
 
