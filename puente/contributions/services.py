@@ -31,8 +31,13 @@ def ensure_workflow(**kwargs) -> Workflow:
     from django.apps import apps
 
     group, _created = Group.objects.get_or_create(name=MODERATORS)
-    grants = [(label, ("view", "change", "publish")) for label in MODERATED]
-    grants += [("contributions.Report", ("view", "change")), ("contributions.Contribution", ("view",))]
+    # Deleting is soft (restorable for 30 days), so moderators may delete what they moderate.
+    grants = [(label, ("view", "change", "publish", "delete")) for label in MODERATED]
+    grants += [
+        ("commitments.Commitment", ("view", "change", "delete")),
+        ("contributions.Report", ("view", "change")),
+        ("contributions.Contribution", ("view",)),
+    ]
     for label, actions in grants:
         model = apps.get_model(label)
         content_type = ContentType.objects.get_for_model(model)

@@ -145,6 +145,7 @@ class EventContributionTests(TestCase):
         self.client.post(url, event(title="Hijacked"))
         self.client.force_login(self.member)
         self.assertContains(self.client.get(url), "The published version stays online")
+        self.assertContains(self.client.get(f"/es/contribute/event/{meeting.pk}/"), "Editar un evento")
         self.client.post(url, event(title="Webinar: remittances, second session"))
         meeting.refresh_from_db()
         self.assertEqual(meeting.title, "Webinar: remittances and local development")  # until approved

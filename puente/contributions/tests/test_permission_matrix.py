@@ -300,3 +300,53 @@ class EventAndArticleMatrixTests(MatrixBase):
                     self.assertEqual(
                         target.deleted_at is not None, role in ARTICLE_ALLOWED["delete"], f"{role} delete"
                     )
+
+
+# Commitments follow their own life cycle (draft → mayor's sign-off → submitted → verified → published): only a
+# focal point (or administrator) of the local government drafts and edits them; its members see its drafts.
+COMMITMENT_ALLOWED = {
+    **ALLOWED,
+    "view_draft": {"editor_a", "focal_a", "moderator", "admin"},
+    "submit": {"focal_a"},
+    "edit": {"focal_a"},
+    "delete": {"moderator", "admin"},
+}
+
+
+class CommitmentMatrixTests(MatrixBase):
+    def commitment(self, **fields):
+        from puente.core.tests.factories import make_commitment
+
+        self.counter = getattr(self, "counter", 0) + 1
+        return make_commitment(f"Commitment of city A {self.counter}", local_government=self.city_a, **fields)
+
+    def test_commitment_matrix(self):
+        from puente.commitments.models import Commitment, CommitmentStatus
+
+        for role in ROLES:
+            with self.subTest(role=role):
+                self.as_role(role)
+                draft = self.commitment(live=False)
+                response = self.client.get(draft.get_absolute_url())
+                self.assertEqual(
+                    response.status_code, 200 if role in COMMITMENT_ALLOWED["view_draft"] else 404
+                )
+                status = self.client.get(f"/en/commitments/new/?organisation={self.city_a.pk}").status_code
+                self.assertEqual(status == 200, role in COMMITMENT_ALLOWED["submit"], f"{role} submit")
+                url = f"/en/commitments/{draft.slug}/edit/"
+                allowed = role in COMMITMENT_ALLOWED["edit"]
+                status = self.client.get(url).status_code
+                self.assertEqual(status, 200 if allowed else (302 if role == "visitor" else 403))
+                self.client.post(url, {"title": "Hijacked", "summary": "x"})
+                draft.refresh_from_db()
+                self.assertNotEqual(draft.title, "Hijacked")  # refused, or (allowed) an incomplete form
+                verified = self.commitment(live=False, status=CommitmentStatus.VERIFIED)
+                self.client.post(f"/en/commitments/{verified.slug}/publish/")
+                verified.refresh_from_db()
+                self.assertEqual(verified.live, role in COMMITMENT_ALLOWED["publish"], f"{role} publish")
+                target = self.commitment()
+                self.client.post(reverse(Commitment.snippet_viewset.get_url_name("delete"), args=[target.pk]))
+                target.refresh_from_db()  # never removed outright
+                self.assertEqual(
+                    target.deleted_at is not None, role in COMMITMENT_ALLOWED["delete"], f"{role} delete"
+                )
