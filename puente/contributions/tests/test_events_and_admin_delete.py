@@ -108,6 +108,7 @@ class EventContributionTests(TestCase):
         self.client.logout()
         page = self.client.get("/en/events/")
         self.assertContains(page, "Webinar: remittances and local development")
+        self.assertContains(page, 'href="/en/contribute/event/"')
         self.assertEqual(self.found("webinar remittances"), ["Webinar: remittances and local development"])
         detail = self.client.get(meeting.get_absolute_url())
         self.assertContains(detail, "Quilicura")
