@@ -41,8 +41,12 @@ def reportable(content_type_id: int, object_id: int):
     if model is None or not hasattr(model, "get_absolute_url"):
         raise Http404
     queryset = model._default_manager.all()
-    if hasattr(queryset, "published"):
+    if hasattr(queryset, "published"):  # records, news items and blog posts
         queryset = queryset.published()
+    elif hasattr(queryset, "listed"):  # member profiles
+        queryset = queryset.listed()
+    elif hasattr(queryset, "live"):  # other pages
+        queryset = queryset.live()
     elif hasattr(model, "is_verified"):
         queryset = queryset.filter(is_verified=True)
     obj = queryset.filter(pk=object_id).first()

@@ -45,6 +45,9 @@ class ProgrammePage(Page):
     class Meta:
         verbose_name = _("programme page")
 
+    def get_absolute_url(self) -> str:
+        return self.url or ""
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         projects = list(self.projects.for_table())

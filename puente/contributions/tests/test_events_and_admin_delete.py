@@ -324,3 +324,41 @@ class ArticleSoftDeleteTests(TestCase):
         self.assertEqual(Report.objects.get().content_object, first)
         NewsPage.objects.filter(pk=first.pk).update(deleted_at=dt.datetime.now(dt.UTC))
         self.assertEqual(self.client.get(report_url).status_code, 404)
+
+
+class ReportEveryPublicItemTests(TestCase):
+    """Working groups, listed member profiles and programme pages can be reported too; unlisted profiles cannot."""
+
+    def setUp(self):
+        cache.clear()
+
+    def test_groups_profiles_and_programme_pages(self):
+        from wagtail.models import Site
+
+        from puente.accounts.models import Profile
+        from puente.contributions.models import Report
+        from puente.core.tests.factories import make_group
+        from puente.programmes.models import ProgrammePage
+
+        group = make_group("Migration and development working group")
+        listed = Profile.objects.create(user=make_user("listed"), is_listed=True)
+        hidden = Profile.objects.create(user=make_user("hidden"), is_listed=False)
+        programme = Site.objects.get(is_default_site=True).root_page.add_child(
+            instance=ProgrammePage(title="Joint Migration and Development Initiative", slug="jmdi")
+        )
+        for obj, url in (
+            (group, group.get_absolute_url()),
+            (listed, listed.get_absolute_url()),
+            (programme, programme.url),
+        ):
+            with self.subTest(obj=str(obj)):
+                content_type = ContentType.objects.get_for_model(type(obj))
+                report_url = f"/en/contribute/report/{content_type.pk}/{obj.pk}/"
+                self.assertContains(self.client.get(url), report_url)
+                response = self.client.post(report_url, {"reason": "wrong"})
+                self.assertRedirects(response, url, fetch_redirect_response=False)
+        self.assertEqual(Report.objects.count(), 3)
+        content_type = ContentType.objects.get_for_model(Profile)
+        self.assertEqual(
+            self.client.get(f"/en/contribute/report/{content_type.pk}/{hidden.pk}/").status_code, 404
+        )
