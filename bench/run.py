@@ -5,14 +5,21 @@ mix through the search page and through an icontains baseline, and write a table
 Sizes come from BENCH_SIZES (default "10000,100000"; add 1000000 for the full run, which takes hours on
 SQLite). Engines from BENCH_ENGINES (default "sqlite,postgres"; PostgreSQL at BENCH_PG, default
 postgres://postgres@127.0.0.1:5432).
+
+BENCH_REUSE=1 keeps a database that an earlier run built and indexed (var/bench/bench-<size>.sqlite3 or
+puente_bench_<size>) instead of dropping and rebuilding it: only ``migrate`` and the statistics refresh run,
+and the build time is reported as 0. Use it to iterate on query-time changes; a change to what is indexed needs
+a full run. BENCH_BASELINE=0 skips the icontains baseline (its columns are then 0).
 """
 
 import csv
 import datetime as dt
 import os
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +33,8 @@ HEADER = [
     "p95 ms",
     "icontains p50 ms",
     "icontains p95 ms",
+    "cached p50 ms",
+    "cached p95 ms",
 ]
 
 
@@ -41,38 +50,58 @@ def manage(args, env, capture=False):
     return result.stdout
 
 
-def database(engine: str, size: int) -> tuple[str, callable]:
+def _psql(name: str, sql: str, check=True) -> str:
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", sql, name],
+        check=check,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    return out.stdout.strip()
+
+
+def database(engine: str, size: int, reuse: bool) -> tuple[str, callable, bool]:
+    """The database URL, a function giving its size in bytes, and whether it is an indexed database kept
+    from an earlier run (``reuse``)."""
+    count_sql = "select count(*) from puente_search_document"
     if engine == "sqlite":
         path = ROOT / "var" / "bench" / f"bench-{size}.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}", lambda: path.stat().st_size
+        kept = False
+        if reuse and path.exists():
+            try:
+                with closing(sqlite3.connect(path)) as connection:
+                    kept = bool(connection.execute(count_sql).fetchone()[0])
+            except sqlite3.Error:
+                kept = False
+        if not kept:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}", lambda: path.stat().st_size, kept
     base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
     name = f"puente_bench_{size}"
-    subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    kept = reuse and _psql(name, count_sql, check=False) not in ("", "0")
+    if not kept:
+        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
 
     def size_of():
-        out = subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"select pg_database_size('{name}')", name],
-            check=True,
-            text=True,
-            stdout=subprocess.PIPE,
-        )
-        return int(out.stdout.strip())
+        return int(_psql(name, f"select pg_database_size('{name}')"))
 
-    return f"{base}/{name}", size_of
+    return f"{base}/{name}", size_of, kept
 
 
 def main():
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000,100000").split(",") if s]
     engines = [e for e in os.environ.get("BENCH_ENGINES", "sqlite,postgres").split(",") if e]
     repeat = os.environ.get("BENCH_REPEAT", "20")
+    reuse = os.environ.get("BENCH_REUSE", "") not in ("", "0")
+    baseline = [] if os.environ.get("BENCH_BASELINE", "1") not in ("0", "") else ["--no-baseline"]
     rows, builds = [], []
     for engine in engines:
         for size in sizes:
-            url, size_of = database(engine, size)
+            url, size_of, kept = database(engine, size, reuse)
             env = {
                 **os.environ,
                 "DATABASE_URL": url,
@@ -83,14 +112,20 @@ def main():
                 "LOG_LEVEL": "ERROR",
             }
             label = f"{engine}-{size // 1000}k"
-            print(f"== {label}: migrate, reference data, {size} synthetic practices", flush=True)
-            manage(["migrate", "--noinput", "-v0"], env)
-            manage(["collectstatic", "--noinput", "-v0"], env)
-            manage(["load_taxonomies"], env, capture=True)
-            manage(["generate_demo", "--practices", str(size)], env, capture=True)
-            started = time.monotonic()
-            manage(["rebuild_search", "-v0"], env, capture=True)
-            build = time.monotonic() - started
+            if kept:
+                print(f"== {label}: reusing the indexed database (BENCH_REUSE)", flush=True)
+                manage(["migrate", "--noinput", "-v0"], env)
+                manage(["collectstatic", "--noinput", "-v0"], env)
+                build = 0.0
+            else:
+                print(f"== {label}: migrate, reference data, {size} synthetic practices", flush=True)
+                manage(["migrate", "--noinput", "-v0"], env)
+                manage(["collectstatic", "--noinput", "-v0"], env)
+                manage(["load_taxonomies"], env, capture=True)
+                manage(["generate_demo", "--practices", str(size)], env, capture=True)
+                started = time.monotonic()
+                manage(["rebuild_search", "-v0"], env, capture=True)
+                build = time.monotonic() - started
             # What autovacuum would do soon after a bulk load: merge GIN pending lists, refresh statistics.
             statement = "VACUUM ANALYZE" if engine == "postgres" else "ANALYZE"
             manage(
@@ -105,7 +140,7 @@ def main():
             megabytes = size_of() / 1e6
             builds.append((label, f"{build:.1f}", f"{megabytes:.0f}"))
             print(f"   index built in {build:.1f} s; database {megabytes:.0f} MB", flush=True)
-            out = manage(["bench_search", "--label", label, "--repeat", repeat], env, capture=True)
+            out = manage(["bench_search", "--label", label, "--repeat", repeat, *baseline], env, capture=True)
             rows += list(csv.reader(out.splitlines()))
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -114,14 +149,16 @@ def main():
         writer = csv.writer(handle)
         writer.writerow(HEADER + ["ratio p95 icontains/search"])
         for row in rows:
+            row = row + ["", ""] if len(row) < len(HEADER) else row  # a bench_search without cached times
             writer.writerow(row + [f"{float(row[7]) / max(float(row[5]), 0.001):.1f}"])
         writer.writerow([])
         writer.writerow(["engine-size", "index build s", "database MB"])
         writer.writerows(builds)
-    widths = [14, 14, 6, 8, 8, 8, 10, 10, 7]
+    widths = [14, 14, 6, 8, 8, 8, 10, 10, 8, 8, 7]
     print()
     print(" ".join(h[:w].ljust(w) for h, w in zip(HEADER + ["ratio"], widths, strict=True)))
     for row in rows:
+        row = row + ["", ""] if len(row) < len(HEADER) else row
         ratio = f"{float(row[7]) / max(float(row[5]), 0.001):.1f}x"
         print(" ".join(str(v)[:w].ljust(w) for v, w in zip(row + [ratio], widths, strict=True)))
     print()

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.search.backends import get_search_backends
 
+from .engine import index_changed
 from .models import Document, Facet, Term
 from .sources import SOURCES, Source, source_for
 from .text import stems, tokens
@@ -46,11 +47,19 @@ def _add_terms(words) -> None:
     )
 
 
+def _changed() -> None:
+    """Cached counts are stale: now (this process may read its own uncommitted change) and once committed
+    (another process may have cached the old counts in between)."""
+    index_changed()
+    transaction.on_commit(index_changed)
+
+
 def index_object(obj) -> Document | None:
     """Create, refresh or remove the document of ``obj`` according to whether it is public now."""
     source = source_for(type(obj))
     if source is None:
         return None
+    _changed()
     content_type = ContentType.objects.get_for_model(source.model_class)
     public = source.queryset().filter(pk=obj.pk).first()
     with transaction.atomic():
@@ -75,6 +84,7 @@ def remove_object(obj) -> None:
     content_type = ContentType.objects.get_for_model(source.model_class)
     for document in Document.objects.filter(content_type=content_type, object_id=obj.pk):
         document.delete()
+    _changed()
 
 
 def _backend_indexes():
@@ -151,4 +161,5 @@ def rebuild(progress=None, batch_size: int = 500) -> int:
     for index in deferred:
         del index._refresh_title_norms
         index._refresh_title_norms(full=True)
+    _changed()
     return done

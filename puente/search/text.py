@@ -22,13 +22,20 @@ def _fold_char(char: str) -> str:
     return base.lower() if len(base.lower()) == 1 else char.lower()
 
 
-def fold_exact(text: str) -> str:
-    """Lower case without accents, one character for one character (so positions stay valid)."""
-    return "".join(_fold_char(c) for c in text)
-
-
 # Accented Latin letters (Latin-1 Supplement and Latin Extended-A/B) to their base letter, for str.translate.
 _LATIN = {code: _fold_char(chr(code)) for code in range(0xC0, 0x250) if len(_fold_char(chr(code))) == 1}
+# The same and capital ASCII letters: every character below U+0250 to exactly one character.
+_EXACT = {code: _fold_char(chr(code)) for code in range(0x41, 0x250)}
+_BEYOND_LATIN = re.compile("[^\x00-\u024f]")
+
+
+def fold_exact(text: str) -> str:
+    """Lower case without accents, one character for one character (so positions stay valid)."""
+    if text.isascii():
+        return text.lower()
+    if not _BEYOND_LATIN.search(text):
+        return text.translate(_EXACT)
+    return "".join(_fold_char(c) for c in text)
 
 
 def fold(text: str) -> str:

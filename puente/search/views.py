@@ -2,6 +2,9 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from . import engine
 from .facets import labelled
@@ -38,18 +41,40 @@ def index(request):
     filters = {k: v for k, v in filters.items() if v}
     results = engine.search(q, filters, sort=sort, page=_int(request.GET.get("page")))
     paginator = Paginator(_Counted(results.total), engine.PAGE_SIZE)
+    facets = labelled(results.facets, results.filters)
     context = {
         "results": results,
         "page_obj": Page(results.documents, results.page, paginator),
         "q": results.parsed.raw,
         "sort": sort,
-        "facets": labelled(results.facets, results.filters),
+        "facets": facets,
+        "chosen": [(f["name"], item["value"]) for f in facets for item in f["values"] if item["chosen"]],
         "suggestion_query": urlencode([("q", results.suggestion)]) if results.suggestion else "",
         "has_filters": bool(results.filters),
         "query_only": urlencode([("q", results.parsed.raw)]) if results.parsed.raw else "",
     }
+    context["sidebar"] = _sidebar(context)
     template = "search/search.html"
     return render(request, template, context)
+
+
+def _sidebar(context) -> str:
+    """The facet sidebar (about a hundred checkboxes), rendered once per state and language for
+    ``engine.CACHE_SECONDS``: its key holds everything it shows, so it cannot be stale."""
+    results = context["results"]
+    key = (
+        "sidebar",
+        translation.get_language(),
+        context["q"],
+        context["sort"],
+        results.approximate_facets,
+        sorted(results.filters.items()),
+        [
+            (f["name"], [(i["value"], i["label"], i["count"], i["chosen"]) for i in f["values"]])
+            for f in context["facets"]
+        ],
+    )
+    return mark_safe(engine.cached(key, lambda: render_to_string("search/facets.html", context)))  # noqa: S308
 
 
 def suggest(request):
