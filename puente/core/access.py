@@ -58,13 +58,18 @@ def require(condition: bool) -> None:
 
 
 def get_visible_or_404(queryset, request, **lookup):
-    """Fetch one moderated record that the requesting user may see, or raise 404."""
-    if not can_view_unpublished(request.user):
-        queryset = queryset.published()
+    """Fetch one moderated record that the requesting user may see, or raise 404: published records for
+    everyone; drafts, as a preview, for those who may edit them (``can_edit_contribution``: their submitter
+    and their organisations' editors); drafts and deleted records for the secretariat."""
     obj = queryset.filter(**lookup).first()
     if obj is None:
         raise Http404
-    return obj
+    user = request.user
+    if obj.is_published or can_view_unpublished(user):
+        return obj
+    if obj.deleted_at is None and can_edit_contribution(user, obj):
+        return obj
+    raise Http404
 
 
 # --- working groups and meetings ------------------------------------------------------------------------

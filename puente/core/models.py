@@ -31,6 +31,11 @@ class ModeratedRecord(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMix
     class Meta:
         abstract = True
 
+    @property
+    def is_published(self) -> bool:
+        """The single-record form of ``PublishedQuerySet.published()``."""
+        return self.live and self.deleted_at is None
+
 
 class HomePage(Page):
     """The site's root page: an introduction and the latest practices, commitments and meetings.

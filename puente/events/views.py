@@ -94,24 +94,13 @@ def calendar_month(request, year, month):
     )
 
 
-def _visible(request, queryset, slug):
-    """A published meeting; a draft or deleted one only for the secretariat and the people who may edit it
-    (its submitter and its organisations' editors), as a preview."""
-    meeting = get_object_or_404(queryset, slug=slug)
-    if meeting.live and meeting.deleted_at is None:
-        return meeting
-    if access.can_view_unpublished(request.user) or access.can_edit_contribution(request.user, meeting):
-        return meeting
-    raise Http404
-
-
 def detail(request, slug):
-    meeting = _visible(
-        request,
+    meeting = access.get_visible_or_404(
         Meeting.objects.select_related("group", "country").prefetch_related(
             _agenda(), "topics", "organisations", "documents__document", "decisions", "action_items"
         ),
-        slug,
+        request,
+        slug=slug,
     )
     user = request.user
     can_see = access.can_see_group_documents(user, meeting.group)
@@ -198,7 +187,9 @@ def ics_response(data: bytes, name: str) -> HttpResponse:
 
 
 def meeting_ics(request, slug):
-    meeting = _visible(request, Meeting.objects.select_related("group").prefetch_related(_agenda()), slug)
+    meeting = access.get_visible_or_404(
+        Meeting.objects.select_related("group").prefetch_related(_agenda()), request, slug=slug
+    )
     return ics_response(
         ical.calendar_bytes([meeting], name=meeting.title, user=request.user), ical.filename(meeting.slug)
     )

@@ -73,8 +73,11 @@ class ContributionTests(TestCase):
         contribution = Contribution.objects.get()
         self.assertEqual(contribution.status, ContributionStatus.SUBMITTED)
         self.assertEqual(practice.current_workflow_state.status, "in_progress")
-        self.assertEqual(self.client.get(practice.get_absolute_url()).status_code, 404)
+        self.assertContains(self.client.get(practice.get_absolute_url()), "Draft: not published")  # a preview
         self.assertContains(self.client.get("/en/contribute/mine/"), "In moderation")
+        self.client.force_login(self.stranger)
+        self.assertEqual(self.client.get(practice.get_absolute_url()).status_code, 404)
+        self.client.force_login(self.member)
 
         self.act(practice, "approve")
         practice.refresh_from_db()

@@ -19,7 +19,8 @@ from ..services import MODERATORS, ensure_workflow
 ROLES = ["visitor", "member", "editor_a", "focal_a", "focal_b", "moderator", "admin"]
 ALLOWED = {
     # action: roles allowed (for records of city A)
-    "view_draft": {"moderator", "admin"},
+    # who may edit a record may preview its draft on the public page
+    "view_draft": {"editor_a", "focal_a", "moderator", "admin"},
     "edit": {"editor_a", "focal_a", "moderator", "admin"},
     "publish": {"moderator", "admin"},
     "delete": {"editor_a", "focal_a", "moderator", "admin"},
@@ -145,9 +146,7 @@ class PermissionMatrixTests(MatrixBase):
                     )
 
 
-# Events: the people who may edit an event (its submitter, its organisations' editors, focal points and
-# administrators, the secretariat) may also preview its draft on the public page.
-EVENT_ALLOWED = {**ALLOWED, "view_draft": {"editor_a", "focal_a", "moderator", "admin"}}
+EVENT_ALLOWED = ALLOWED
 # News items and blog posts belong to their author, not to an organisation: besides the secretariat, only the
 # author edits or deletes them (the author is ``owner`` here, outside the matrix's roles). Drafts are never
 # served on the public site; the secretariat previews them in the admin.
