@@ -73,7 +73,9 @@ class ContributionTests(TestCase):
         contribution = Contribution.objects.get()
         self.assertEqual(contribution.status, ContributionStatus.SUBMITTED)
         self.assertEqual(practice.current_workflow_state.status, "in_progress")
-        self.assertContains(self.client.get(practice.get_absolute_url()), "Draft: not published")  # a preview
+        preview = self.client.get(practice.get_absolute_url())
+        self.assertContains(preview, "Draft: not published")
+        self.assertNotContains(preview, "Report this content")  # drafts cannot be reported
         self.assertContains(self.client.get("/en/contribute/mine/"), "In moderation")
         self.client.force_login(self.stranger)
         self.assertEqual(self.client.get(practice.get_absolute_url()).status_code, 404)

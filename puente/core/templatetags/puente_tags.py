@@ -167,9 +167,11 @@ def utc_offset(value):
 
 @register.inclusion_tag("includes/report_link.html")
 def report_link(obj):
-    """ "Report this content" for any public record."""
+    """ "Report this content" for any public record (not on the preview of a draft, which cannot be reported)."""
     from django.contrib.contenttypes.models import ContentType
     from django.urls import reverse
 
+    if not getattr(obj, "is_published", True):
+        return {"url": None}
     content_type = ContentType.objects.get_for_model(type(obj))
     return {"url": reverse("contributions:report", args=[content_type.pk, obj.pk])}
