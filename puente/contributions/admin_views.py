@@ -17,7 +17,7 @@ from wagtail.models import Page
 from puente.core.access import is_secretariat
 from puente.core.models import ModeratedRecord
 
-from .services import contribution_for, delete_record, restore_record, soft_deletable, soft_deletable_models
+from .services import delete_record, purge_record, restore_record, soft_deletable, soft_deletable_models
 
 
 def _soft_delete(request, instances, back: str):
@@ -121,9 +121,6 @@ def purge(request, content_type_id, pk):
         raise PermissionDenied
     obj = _deleted_object(content_type_id, pk)
     title = str(obj)
-    contribution = contribution_for(obj)
-    if contribution is not None:
-        contribution.delete()
-    obj.delete()
+    purge_record(obj)
     messages.success(request, _("“%(title)s” has been deleted for good.") % {"title": title})
     return redirect("contributions_deleted_items")

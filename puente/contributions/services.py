@@ -251,10 +251,15 @@ def purge_deleted(now=None) -> int:
     for model in soft_deletable_models():
         cutoff = now - timezone.timedelta(days=model.KEEP_DELETED_DAYS)
         for obj in model.objects.filter(deleted_at__lt=cutoff):
-            with transaction.atomic():
-                contribution = contribution_for(obj)
-                if contribution is not None:
-                    contribution.delete()
-                obj.delete()
+            purge_record(obj)
             removed += 1
     return removed
+
+
+@transaction.atomic
+def purge_record(obj) -> None:
+    """Remove one record for good, with its contribution."""
+    contribution = contribution_for(obj)
+    if contribution is not None:
+        contribution.delete()
+    obj.delete()
