@@ -98,6 +98,12 @@ class Group:
     phrases: list = field(default_factory=list)  # multi-word phrases that may match (folded)
     expansions: list = field(default_factory=list)  # glossary terms shown to the user
     corrections: list = field(default_factory=list)  # vocabulary words one edit away
+    concepts: list = field(default_factory=list)  # tokens of the glossary concepts, when the index has them
+
+    @property
+    def terms(self) -> list[str]:
+        """What the database matchers look for: the concept tokens, else the words and phrases."""
+        return self.concepts or [*self.words, *self.phrases]
 
     def query(self):
         alternatives = [PlainText(w) for w in dict.fromkeys(self.words)]
@@ -136,16 +142,12 @@ def _word_forms(word: str) -> list[str]:
 
 
 def _concept_group(text: str, concepts) -> Group:
-    group = Group(text)
+    group = Group(text, concepts=[concept.token for concept in concepts])
     for concept in concepts:
-        for language, term in concept.all_terms:
-            words = tokens(term)
-            if len(words) == 1:
-                group.words += [words[0], stem(words[0], language)]
-            elif words:
-                group.phrases.append(" ".join(words))
-            if fold(term) != fold(text):
-                group.expansions.append(term)
+        words, phrases = glossary.alternatives(concept)
+        group.words += words
+        group.phrases += phrases
+        group.expansions += [term for _, term in concept.all_terms if fold(term) != fold(text)]
     group.expansions = list(dict.fromkeys(group.expansions))
     return group
 
@@ -175,7 +177,7 @@ def _parse(cleaned: str) -> ParsedQuery:
             continue
         groups.append(Group(word, words=_word_forms(word)))
     groups = groups[:MAX_TOKENS]
-    _add_typo_corrections(groups)
+    _check_vocabulary(groups)
     return ParsedQuery(cleaned, groups)
 
 
@@ -207,17 +209,24 @@ def near_words(word: str, distance: int = 1, limit: int = 5) -> list[str]:
     found = sorted(
         (edit_distance(word, c, distance), c)
         for c in candidates.values_list("word", flat=True)[:5000]
-        if c != word
+        if c != word and not c.startswith("zq")
     )
     return [c for d, c in found if d <= distance][:limit]
 
 
-def _add_typo_corrections(groups) -> None:
+def _check_vocabulary(groups) -> None:
+    """One look at the indexed vocabulary for two things. Concept tokens that no document has are dropped
+    (a group left with none matches its words and phrases, which is also what an index built before concept
+    tokens needs). A plain word of five letters or more that no document has gets the indexed words one edit
+    away (typo tolerance)."""
     plain = [g for g in groups if len(g.words) and not g.expansions and not g.phrases]
     candidates = [g for g in plain if len(g.text) >= MIN_TYPO_LENGTH and " " not in g.text]
-    if not candidates:
+    wanted = {token for group in groups for token in group.concepts} | {g.text for g in candidates}
+    if not wanted:
         return
-    known = set(Term.objects.filter(word__in=[g.text for g in candidates]).values_list("word", flat=True))
+    known = set(Term.objects.filter(word__in=wanted).values_list("word", flat=True))
+    for group in groups:
+        group.concepts = [token for token in group.concepts if token in known]
     for group in candidates:
         if group.text in known:
             continue
@@ -263,7 +272,7 @@ SHOWN = (
     "language",
     "date",
 )
-HEAVY = ("text_stems", "heading_stems", "names", "facet_keys")
+HEAVY = ("text_stems", "heading_stems", "names", "facet_keys", "concepts", "heading_concepts")
 
 
 def _by_date(queryset):
@@ -317,11 +326,12 @@ class SQLiteMatcher(Matcher):
         return "(" + " OR ".join(f'"{w}"' for w in dict.fromkeys(words) if w) + ")"
 
     def _words(self, parsed) -> list[str]:
-        return [self._any([*g.words, *g.phrases]) for g in parsed.groups]
+        return [self._any(g.terms) for g in parsed.groups]
 
     def _filters(self, filters, skip=None, marker=True) -> str:
         parts = [self._any(words) for words in _facet_words(filters, skip)]
-        parts += [f'"{MARKER}"'] if marker else []
+        # Facet words are in documents only; without them the marker keeps other models' entries out.
+        parts += [f'"{MARKER}"'] if marker and not parts else []
         return "body : (" + " AND ".join(parts) + ")" if parts else ""
 
     def expression(self, parsed, filters, skip=None, marker=True) -> str:
@@ -343,10 +353,10 @@ class SQLiteMatcher(Matcher):
         else:
             expression = self.expression(parsed, filters, skip)
         sql = (
-            f"SELECT f.r, d.facet_keys, (SELECT max(id) FROM {self.ENTRY}) FROM "  # noqa: S608
+            f"SELECT f.r, p.keys, (SELECT max(id) FROM {self.ENTRY}) FROM "  # noqa: S608
             f"(SELECT rowid AS r FROM {self.FTS} WHERE {self.FTS} MATCH %s ORDER BY rowid LIMIT %s) f "
             f"JOIN {self.ENTRY} e ON e.id = f.r "
-            "LEFT JOIN puente_search_document d ON d.id = CAST(e.object_id AS INTEGER) ORDER BY f.r"
+            "LEFT JOIN puente_search_posting p ON p.document_id = CAST(e.object_id AS INTEGER) ORDER BY f.r"
         )
         rows = _fetch(sql, [expression, size + 1])
         keys = [row[1] or "" for row in rows[:size]]
@@ -420,10 +430,11 @@ class SQLiteMatcher(Matcher):
 
 
 class PostgresMatcher(Matcher):
-    """PostgreSQL full text on the ``title`` and ``body`` vectors that Wagtail's PostgreSQL backend keeps:
-    every match is one ``body @@ query`` (the GIN index), facet words and marker included."""
+    """PostgreSQL full text on the ``title`` and ``body`` vectors of ``Posting`` (copied from Wagtail's index
+    entries into a narrow table of documents only, with its own GIN indexes): every match is one
+    ``body @@ query``, facet words included."""
 
-    ENTRY = "wagtailsearch_indexentry"
+    POSTING = "puente_search_posting"
 
     def __init__(self, config: str | None):
         self.config = config
@@ -452,67 +463,79 @@ class PostgresMatcher(Matcher):
         sql = " && ".join(sql for sql, _ in pieces)
         return f"SELECT {sql}", [p for _, params in pieces for p in params]
 
-    def words(self, parsed) -> tuple[str, list]:
-        return self._all([self._any(g.words, g.phrases) for g in parsed.groups])
+    def _group(self, group) -> tuple[str, list]:
+        return self._any(group.concepts) if group.concepts else self._any(group.words, group.phrases)
 
-    def tsquery(self, parsed, filters, skip=None) -> tuple[str, list]:
-        pieces = [self._any(g.words, g.phrases) for g in parsed.groups]
+    def words(self, parsed) -> tuple[str, list]:
+        return self._all([self._group(g) for g in parsed.groups])
+
+    def where(self, parsed, filters, skip=None) -> tuple[str, list]:
+        """The condition on ``p`` (a posting) for the query and the chosen facets but ``skip``."""
+        pieces = [self._group(g) for g in parsed.groups]
         pieces += [self._any(words) for words in _facet_words(filters, skip)]
-        pieces.append(self._any([MARKER]))
-        return self._all(pieces)
+        if not pieces:
+            return "TRUE", []
+        tsquery, params = self._all(pieces)
+        return f"p.body @@ ({tsquery})", params
 
     def sample(self, parsed, filters, skip, size) -> tuple[list[str], int, bool]:
-        """Up to ``size`` matches, and the number of matches (counted: PostgreSQL returns the first matches
-        in no order that would allow an estimate). The count stays a statement of its own: one statement
-        returning both (a materialised CTE) read every matching row and was three times slower."""
-        tsquery, params = self.tsquery(parsed, filters, skip)
+        """The first ``size`` matches in the table's physical order (postings are written in a fixed shuffled
+        order, see ``indexing.rebuild``); above ``size``, the total is estimated from how many of the table's
+        pages the sample spans, as SQLite's is from rowids. Counting every match instead reads a page per
+        match: 22,000 pages for the most common word at 100,000 documents."""
+        where, params = self.where(parsed, filters, skip)
         sql = (
-            f"SELECT d.facet_keys FROM (SELECT e.object_id FROM {self.ENTRY} e "  # noqa: S608
-            f"WHERE e.body @@ ({tsquery}) LIMIT %s) s "
-            "LEFT JOIN puente_search_document d ON d.id = s.object_id::bigint"
+            "SELECT p.keys, (p.ctid::text::point)[0]::bigint, "  # noqa: S608
+            f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint) "
+            f"FROM {self.POSTING} p WHERE {where} LIMIT %s"
         )
         rows = _fetch(sql, [*params, size + 1])
         keys = [row[0] or "" for row in rows[:size]]
         if len(rows) <= size:
             return keys, len(rows), True
-        count = f"SELECT count(*) FROM {self.ENTRY} e WHERE e.body @@ ({tsquery})"  # noqa: S608
-        return keys, _fetch(count, params)[0][0], True
+        blocks = [row[1] for row in rows[:size]]
+        return keys, _estimate(size, max(blocks) - min(blocks) + 1, rows[0][2]), False
 
     def _documents(self, where, params, order, offset, limit) -> list:
+        """The documents of a page of the postings that match ``where``, in the order ``n`` (ascending), then
+        by id. The page is chosen from the narrow table first: joined before the limit, PostgreSQL fetched
+        the document row of every match and only then sorted."""
         columns = ", ".join(f"d.{c}" for c in SHOWN)
         sql = (
-            f"SELECT {columns} FROM {self.ENTRY} e "  # noqa: S608
-            f"JOIN puente_search_document d ON d.id = e.object_id::bigint WHERE {where} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s"
+            f"SELECT {columns} FROM (SELECT p.document_id, {order} AS n FROM {self.POSTING} p "  # noqa: S608
+            f"WHERE {where} ORDER BY n, p.document_id LIMIT %s OFFSET %s) s "
+            "JOIN puente_search_document d ON d.id = s.document_id ORDER BY s.n, s.document_id"
         )
         return list(Document.objects.raw(sql, [*params, limit, offset]))
 
     def _ranked(self, where, params, parsed, offset, limit) -> list:
         words, word_params = self.words(parsed)
-        order = f"4 * ts_rank(e.title, ({words})) + ts_rank(e.body, ({words})) DESC, e.id"
-        return self._documents(where, [*params, *word_params, *word_params], order, offset, limit)
+        order = f"-(4 * ts_rank(p.title, ({words})) + ts_rank(p.body, ({words})))"
+        return self._documents(where, [*word_params, *word_params, *params], order, offset, limit)
 
     def page(self, parsed, filters, rank_all, sort, offset, limit) -> list:
         if sort == "date" or parsed.is_empty:
             if not filters and parsed.is_empty:
                 return list(_by_date(Document.objects.defer(*HEAVY))[offset : offset + limit])
-            tsquery, params = self.tsquery(parsed, filters)
-            sql = f"SELECT e.object_id::bigint FROM {self.ENTRY} e WHERE e.body @@ ({tsquery})"  # noqa: S608
+            where, params = self.where(parsed, filters)
+            sql = f"SELECT p.document_id FROM {self.POSTING} p WHERE {where}"  # noqa: S608
             ids = Document.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
             return list(_by_date(ids).defer(*HEAVY)[offset : offset + limit])
         if rank_all:
-            tsquery, params = self.tsquery(parsed, filters)
-            return self._ranked(f"e.body @@ ({tsquery})", params, parsed, offset, limit)
+            where, params = self.where(parsed, filters)
+            return self._ranked(where, params, parsed, offset, limit)
         return _tiered(self, parsed, filters, None, offset, limit)
 
     def _title_where(self, parsed, filters) -> tuple[str, list]:
+        """Postings whose title matches the query (the body holds the title too, so only the facets are
+        tested against the body)."""
         words, word_params = self.words(parsed)
-        tsquery, params = self.tsquery(parsed, filters)
-        return f"e.title @@ ({words}) AND e.body @@ ({tsquery})", [*word_params, *params]
+        facets, params = self.where(ParsedQuery(parsed.raw, []), filters)
+        return f"p.title @@ ({words}) AND {facets}", [*word_params, *params]
 
     def title_count(self, parsed, filters, cap=None) -> int:
         where, params = self._title_where(parsed, filters)
-        sql = f"SELECT 1 FROM {self.ENTRY} e WHERE {where}"  # noqa: S608
+        sql = f"SELECT 1 FROM {self.POSTING} p WHERE {where}"  # noqa: S608
         if cap:
             sql, params = f"{sql} LIMIT %s", [*params, cap]
         return _fetch(f"SELECT count(*) FROM ({sql}) t", params)[0][0]  # noqa: S608
@@ -521,13 +544,13 @@ class PostgresMatcher(Matcher):
         where, params = self._title_where(parsed, filters)
         if ranked:
             return self._ranked(where, params, parsed, offset, limit)
-        return self._documents(where, params, "e.id", offset, limit)
+        return self._documents(where, params, "0", offset, limit)
 
     def rest_page(self, parsed, filters, expression, offset, limit) -> list:
         words, word_params = self.words(parsed)
-        tsquery, params = self.tsquery(parsed, filters)
-        where = f"e.body @@ ({tsquery}) AND NOT e.title @@ ({words})"
-        return self._documents(where, [*params, *word_params], "e.id", offset, limit)
+        where, params = self.where(parsed, filters)
+        where = f"{where} AND NOT p.title @@ ({words})"
+        return self._documents(where, [*params, *word_params], "0", offset, limit)
 
 
 def _fetch(sql, params) -> list:

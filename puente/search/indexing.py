@@ -6,11 +6,12 @@ from __future__ import annotations
 import random
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from wagtail.search.backends import get_search_backends
 
+from . import glossary
 from .engine import index_changed
-from .models import Document, Facet, Term
+from .models import Document, Facet, Posting, Term
 from .sources import SOURCES, Source, source_for
 from .text import stems, tokens
 
@@ -37,8 +38,14 @@ def _fields(source: Source, obj) -> tuple[dict, set, set]:
         "date": extract.date,
         "facet_keys": "\n".join(sorted(f"{n}={str(v)[:80]}" for n, v in extract.facets)),
     }
+    heading = tokens(f"{extract.heading} {fields['heading_stems']}")
+    concepts = glossary.concept_tokens([*heading, *tokens(f"{text} {fields['text_stems']}")])
+    fields["heading_concepts"] = " ".join(glossary.concept_tokens(heading))
+    fields["concepts"] = " ".join(concepts)
     words = {t for t in tokens(f"{extract.heading} {text} {names}") if MIN_TERM <= len(t) <= MAX_TERM}
-    return fields, extract.facets, words
+    # Concept tokens in the vocabulary tell queries that the index has them (an index built before them
+    # has not: queries then match the concept's words, see ``engine.parse``).
+    return fields, extract.facets, words | set(concepts)
 
 
 def _add_terms(words) -> None:
@@ -54,6 +61,42 @@ def _changed() -> None:
     transaction.on_commit(index_changed)
 
 
+def refresh_postings(ids: list[int] | None = None) -> None:
+    """Copy what matching reads into ``Posting`` for the documents ``ids`` (every document when None), once
+    the search backends have indexed them: the facet values and, on PostgreSQL, the title and body vectors of
+    Wagtail's index entry (in the entries' order, which ``rebuild`` makes a fixed shuffle)."""
+    where, params = "", []
+    if ids is not None:
+        if not ids:
+            return
+        where, params = f"WHERE d.id IN ({', '.join(['%s'] * len(ids))})", [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        content_type = ContentType.objects.get_for_model(Document).pk
+        sql = (
+            "INSERT INTO puente_search_posting (document_id, keys, title, body) "  # noqa: S608 (placeholders)
+            "SELECT d.id, d.facet_keys, e.title, e.body FROM puente_search_document d "
+            "LEFT JOIN wagtailsearch_indexentry e ON e.content_type_id = %s AND e.object_id = d.id::text "
+            f"{where} ORDER BY e.id ON CONFLICT (document_id) DO UPDATE "
+            "SET keys = EXCLUDED.keys, title = EXCLUDED.title, body = EXCLUDED.body"
+        )
+        params = [content_type, *params]
+    else:
+        sql = (
+            "INSERT INTO puente_search_posting (document_id, keys) "  # noqa: S608 (placeholders)
+            f"SELECT d.id, d.facet_keys FROM puente_search_document d {where or 'WHERE 1'} "
+            "ON CONFLICT (document_id) DO UPDATE SET keys = excluded.keys"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _unindex(documents) -> None:
+    for document in documents:
+        for backend in get_search_backends(with_auto_update=True):
+            backend.delete(document)
+        document.delete()
+
+
 def index_object(obj) -> Document | None:
     """Create, refresh or remove the document of ``obj`` according to whether it is public now."""
     source = source_for(type(obj))
@@ -64,8 +107,7 @@ def index_object(obj) -> Document | None:
     public = source.queryset().filter(pk=obj.pk).first()
     with transaction.atomic():
         if public is None:
-            for document in Document.objects.filter(content_type=content_type, object_id=obj.pk):
-                document.delete()
+            _unindex(Document.objects.filter(content_type=content_type, object_id=obj.pk))
             return None
         fields, facets, words = _fields(source, public)
         document, _ = Document.objects.update_or_create(
@@ -74,6 +116,9 @@ def index_object(obj) -> Document | None:
         Facet.objects.filter(document=document).delete()
         Facet.objects.bulk_create([Facet(document=document, name=n, value=str(v)[:80]) for n, v in facets])
         _add_terms(words)
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add(document)
+        refresh_postings([document.pk])
     return document
 
 
@@ -82,8 +127,8 @@ def remove_object(obj) -> None:
     if source is None:
         return
     content_type = ContentType.objects.get_for_model(source.model_class)
-    for document in Document.objects.filter(content_type=content_type, object_id=obj.pk):
-        document.delete()
+    with transaction.atomic():
+        _unindex(Document.objects.filter(content_type=content_type, object_id=obj.pk))
     _changed()
 
 
@@ -99,6 +144,7 @@ def rebuild(progress=None, batch_size: int = 500) -> int:
 
     content_type = ContentType.objects.get_for_model(Document)
     Facet.objects.all()._raw_delete(Facet.objects.db)
+    Posting.objects.all()._raw_delete(Posting.objects.db)
     IndexEntry.objects.filter(content_type=content_type).delete()
     Document.objects.all()._raw_delete(Document.objects.db)
     Term.objects.all()._raw_delete(Term.objects.db)
@@ -161,5 +207,6 @@ def rebuild(progress=None, batch_size: int = 500) -> int:
     for index in deferred:
         del index._refresh_title_norms
         index._refresh_title_norms(full=True)
+    refresh_postings()
     _changed()
     return done

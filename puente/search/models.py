@@ -47,6 +47,10 @@ class Document(index.Indexed, models.Model):
     """What the search engine knows of one published record: its text in one place, stems for
     language-aware matching, and what the result list shows."""
 
+    # ``indexing`` adds and removes documents in the search backends itself, then copies what matching reads
+    # into ``Posting``: Wagtail's own signal handlers would index a second time, later (on commit).
+    search_auto_update = False
+
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, db_index=True)
@@ -61,6 +65,10 @@ class Document(index.Indexed, models.Model):
     language = models.CharField(max_length=8, blank=True)
     date = models.DateField(null=True, blank=True, db_index=True)
     facet_keys = models.TextField(blank=True, help_text="The facet values, one name=value per line.")
+    heading_concepts = models.TextField(
+        blank=True, help_text="Tokens of the glossary concepts of the heading."
+    )
+    concepts = models.TextField(blank=True, help_text="Tokens of the glossary concepts the text matches.")
 
     search_fields = [
         index.SearchField("title", boost=4),
@@ -90,9 +98,9 @@ class Document(index.Indexed, models.Model):
 
     @property
     def title(self) -> str:
-        """Indexed as the title (weighted above the body): the heading without accents, and its stems. Folding
-        here makes every engine accent-insensitive in the same way."""
-        return f"{fold(self.heading)} {self.heading_stems}".strip()
+        """Indexed as the title (weighted above the body): the heading without accents, its stems and its
+        glossary concepts. Folding here makes every engine accent-insensitive in the same way."""
+        return f"{fold(self.heading)} {self.heading_stems} {self.heading_concepts}".strip()
 
     @property
     def facet_pairs(self) -> list[tuple[str, str]]:
@@ -100,10 +108,28 @@ class Document(index.Indexed, models.Model):
 
     @property
     def search_body(self) -> str:
-        """Indexed as the body: the heading and text without accents, their stems, the facet words and the
-        marker. Every match is tested against the body alone (one inverted index per query)."""
+        """Indexed as the body: the heading and text without accents, their stems, the facet words, the
+        glossary concepts and the marker. Every match is tested against the body alone (one inverted index per
+        query)."""
         facets = " ".join(facet_token(name, value) for name, value in self.facet_pairs)
-        return f"{self.title} {fold(self.text)} {self.text_stems} {facets} {MARKER}"
+        return f"{self.title} {fold(self.text)} {self.text_stems} {facets} {self.concepts} {MARKER}"
+
+
+class Posting(models.Model):
+    """The narrow row that counting and sampling read for one document: its facet values and, on PostgreSQL,
+    its title and body vectors (columns ``title`` and ``body``, GIN-indexed, added by migration 0003 and copied
+    from Wagtail's index entry by ``indexing``). A document row or an index entry holds the whole text (three
+    rows per 8 kB page); this holds little more than the vectors' pointers, so a count reads a tenth of the
+    pages. ``rebuild_search`` writes postings in a fixed shuffled order: the first matches met in the table
+    are a fair sample, and how far into the table they reach estimates the number of matches."""
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="posting"
+    )
+    keys = models.TextField(blank=True, help_text="The facet values, one name=value per line.")
+
+    def __str__(self) -> str:
+        return str(self.document_id)
 
 
 class Facet(models.Model):

@@ -41,7 +41,7 @@ def index(request):
     filters = {k: v for k, v in filters.items() if v}
     results = engine.search(q, filters, sort=sort, page=_int(request.GET.get("page")))
     paginator = Paginator(_Counted(results.total), engine.PAGE_SIZE)
-    facets = labelled(results.facets, results.filters)
+    facets = labelled(results.facets, results.filters, results.approximate_facets)
     context = {
         "results": results,
         "page_obj": Page(results.documents, results.page, paginator),
