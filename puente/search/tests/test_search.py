@@ -18,7 +18,7 @@ from puente.organizations.models import OrganisationType
 from puente.practices.models import Practice
 
 from .. import engine
-from ..models import Document
+from ..models import Document, Posting
 
 BAD_QUERIES = [
     "",
@@ -97,6 +97,33 @@ class SearchTests(TestCase):
         self.assertContains(response, "refugees")
         # And the other way round: English finds Spanish content.
         self.assertIn("Capacitaciones para funcionarias municipales", self.titles(self.search(q="training")))
+
+    def test_glossary_concepts_are_words_of_the_index(self):
+        # A French phrase in the body gives the document the concept, so an English or Spanish query for the
+        # concept (one word of the index, not a dozen alternatives) finds it.
+        with self.captureOnCommitCallbacks(execute=True):
+            make_practice("Fonds communaux", summary="Les transferts de fonds des familles financent l'école.")
+        document = Document.objects.get(heading="Fonds communaux")
+        remittances = next(g for g in engine.parse("remittances").groups)
+        self.assertTrue(remittances.concepts)
+        self.assertTrue(set(remittances.concepts) <= set(document.concepts.split()))
+        self.assertEqual(document.heading_concepts, "")
+        for query in ("remittances", "remesas", "envois de fonds"):
+            self.assertIn("Fonds communaux", self.titles(self.search(q=query)), query)
+        # The title's concepts weigh as the title.
+        self.assertTrue(Document.objects.get(heading="3x1 Remittance Programme").heading_concepts)
+
+    def test_an_index_without_concept_words_still_expands_queries(self):
+        """An index built before concept words (or a concept no document has) matches the concept's words
+        and phrases instead."""
+        from ..models import Term
+
+        Term.objects.filter(word__startswith="zqc").delete()
+        engine.index_changed()
+        group = engine.parse("remesas").groups[0]
+        self.assertEqual(group.concepts, [])
+        for query in ("remesas", "transferts de fonds"):
+            self.assertIn("3x1 Remittance Programme", self.titles(self.search(q=query)), query)
 
     def test_stemming_in_each_language(self):
         self.assertIn(
@@ -221,6 +248,7 @@ class SearchTests(TestCase):
         self.assertIn("Start-up grants for returnees", self.titles(self.search(q="returnees")))
         Practice.objects.get(pk=practice.pk).delete()
         self.assertEqual(self.titles(self.search(q="returnees")), [])
+        self.assertEqual(Posting.objects.count(), Document.objects.count())
         # Organisations appear once verified.
         organisation = make_organisation("Ciudad de Prueba Nueva", is_verified=False)
         self.assertEqual(self.titles(self.search(q="prueba")), [])
