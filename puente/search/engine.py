@@ -9,7 +9,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import F
 from django.db.models.expressions import RawSQL
@@ -24,8 +23,8 @@ from .sources import FACET_ORDER
 from .text import MAX_TOKENS, STEMMERS, clean_query, fold, fold_exact, stem, tokens
 
 PAGE_SIZE = 20
-FACET_SAMPLE = 2000  # above this many matches, facet counts are estimated from a sample
-RANK_ALL = 2000  # above this many matches, title matches come first (ranked), then the rest in index order
+FACET_SAMPLE = 1000  # above this many matches, facet counts are estimated from a sample
+RANK_ALL = 1000  # above this many matches, title matches come first (ranked), then the rest in index order
 MIN_TYPO_LENGTH = 5
 CACHE_SECONDS = 60  # how long a query's parse, total and facet counts are reused (see ``index_changed``)
 GENERATION_KEY = "search-index-generation"
@@ -328,22 +327,22 @@ class SQLiteMatcher(Matcher):
     def _words(self, parsed) -> list[str]:
         return [self._any(g.terms) for g in parsed.groups]
 
-    def _filters(self, filters, skip=None, marker=True) -> str:
+    def _filters(self, filters, skip=None) -> str:
         parts = [self._any(words) for words in _facet_words(filters, skip)]
         # Facet words are in documents only; without them the marker keeps other models' entries out.
-        parts += [f'"{MARKER}"'] if marker and not parts else []
+        parts += [] if parts else [f'"{MARKER}"']
         return "body : (" + " AND ".join(parts) + ")" if parts else ""
 
-    def expression(self, parsed, filters, skip=None, marker=True) -> str:
+    def expression(self, parsed, filters, skip=None) -> str:
         words = self._words(parsed)
-        restriction = self._filters(filters, skip, marker)
+        restriction = self._filters(filters, skip)
         if not words:
             return restriction
         return " AND ".join(["{title body} : (" + " AND ".join(words) + ")", *filter(None, [restriction])])
 
-    def _title_expression(self, parsed, filters, marker=True) -> str:
+    def _title_expression(self, parsed, filters) -> str:
         title = "title : (" + " AND ".join(self._words(parsed)) + ")"
-        return " AND ".join([title, *filter(None, [self._filters(filters, marker=marker)])])
+        return " AND ".join([title, *filter(None, [self._filters(filters)])])
 
     def sample(self, parsed, filters, skip, size) -> tuple[list[str], int, bool]:
         """The first ``size`` matches in rowid order (a fixed shuffle, see ``indexing.rebuild``); above
@@ -355,8 +354,7 @@ class SQLiteMatcher(Matcher):
         sql = (
             f"SELECT f.r, p.keys, (SELECT max(id) FROM {self.ENTRY}) FROM "  # noqa: S608
             f"(SELECT rowid AS r FROM {self.FTS} WHERE {self.FTS} MATCH %s ORDER BY rowid LIMIT %s) f "
-            f"JOIN {self.ENTRY} e ON e.id = f.r "
-            "LEFT JOIN puente_search_posting p ON p.document_id = CAST(e.object_id AS INTEGER) ORDER BY f.r"
+            "LEFT JOIN puente_search_posting p ON p.id = f.r ORDER BY f.r"
         )
         rows = _fetch(sql, [expression, size + 1])
         keys = [row[1] or "" for row in rows[:size]]
@@ -370,28 +368,43 @@ class SQLiteMatcher(Matcher):
         sort key), in that order."""
         columns = ", ".join(f"d.{c}" for c in SHOWN)
         sql = (
-            f"SELECT {columns} FROM ({rows_sql}) f JOIN {self.ENTRY} e ON e.id = f.r "  # noqa: S608
-            f"JOIN puente_search_document d ON d.id = CAST(e.object_id AS INTEGER) ORDER BY {order}"
+            f"SELECT {columns} FROM ({rows_sql}) f JOIN puente_search_posting p ON p.id = f.r "  # noqa: S608
+            f"JOIN puente_search_document d ON d.id = p.document_id ORDER BY {order}"
         )
         return list(Document.objects.raw(sql, params))
 
     def _matching_ids(self) -> str:
         return (
-            f"SELECT CAST(e.object_id AS INTEGER) FROM {self.ENTRY} e WHERE e.id IN "  # noqa: S608
+            "SELECT p.document_id FROM puente_search_posting p WHERE p.id IN "  # noqa: S608
             f"(SELECT rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s)"
         )
 
-    def _ranked(self, expression, offset, limit) -> list:
-        """A page of the matches of ``expression`` by BM25. ``bm25()`` reads the whole list of every word of
-        the expression to weigh it, so the expression leaves out the marker (in every document: at 100,000
-        documents a 60 ms read per query); index entries of other models are left out by their type."""
+    def _ranked(self, parsed, filters, offset, limit, title=False) -> list:
+        """A page of the matches by BM25. ``bm25()`` reads the whole list of every word of its expression to
+        weigh it, so it weighs the query's words only: not the marker (in every document: at 100,000
+        documents a 60 ms read per query) nor the facet words (a popular topic is in thousands of
+        documents). With facets, the matches are found first (at most RANK_ALL) and joined to the ranked
+        words. Index entries of other models have no posting."""
+        column = "title" if title else "{title body}"
+        words = f"{column} : (" + " AND ".join(self._words(parsed)) + ")"
+        bm25 = f"bm25({self.FTS}, 0.0, 1.0, 4.0)"
+        if filters:
+            everything = (
+                self._title_expression(parsed, filters) if title else self.expression(parsed, filters)
+            )
+            rows = (
+                f"WITH c AS MATERIALIZED (SELECT rowid AS r FROM {self.FTS} WHERE {self.FTS} MATCH %s) "  # noqa: S608
+                f"SELECT x.rowid AS r, {bm25} AS n FROM {self.FTS} x JOIN c ON c.r = +x.rowid "
+                "JOIN puente_search_posting t ON t.id = x.rowid "
+                f"WHERE {self.FTS} MATCH %s ORDER BY n, x.rowid LIMIT %s OFFSET %s"
+            )
+            return self._documents(rows, [everything, words, limit, offset])
         rows = (
-            f"SELECT x.rowid AS r, bm25({self.FTS}, 0.0, 1.0, 4.0) AS n FROM {self.FTS} x "  # noqa: S608
-            f"JOIN {self.ENTRY} t ON t.id = x.rowid AND t.content_type_id = %s "
+            f"SELECT x.rowid AS r, {bm25} AS n FROM {self.FTS} x "  # noqa: S608
+            "JOIN puente_search_posting t ON t.id = x.rowid "
             f"WHERE {self.FTS} MATCH %s ORDER BY n, x.rowid LIMIT %s OFFSET %s"
         )
-        content_type = ContentType.objects.get_for_model(Document).pk
-        return self._documents(rows, [content_type, expression, limit, offset])
+        return self._documents(rows, [words, limit, offset])
 
     def _in_index_order(self, expression, offset, limit) -> list:
         rows = (
@@ -409,7 +422,7 @@ class SQLiteMatcher(Matcher):
             return list(_by_date(ids).defer(*HEAVY)[offset : offset + limit])
         expression = self.expression(parsed, filters)
         if rank_all:
-            return self._ranked(self.expression(parsed, filters, marker=False), offset, limit)
+            return self._ranked(parsed, filters, offset, limit)
         return _tiered(self, parsed, filters, expression, offset, limit)
 
     def title_count(self, parsed, filters, cap=None) -> int:
@@ -421,7 +434,7 @@ class SQLiteMatcher(Matcher):
 
     def title_page(self, parsed, filters, ranked, offset, limit) -> list:
         if ranked:
-            return self._ranked(self._title_expression(parsed, filters, marker=False), offset, limit)
+            return self._ranked(parsed, filters, offset, limit, title=True)
         return self._in_index_order(self._title_expression(parsed, filters), offset, limit)
 
     def rest_page(self, parsed, filters, expression, offset, limit) -> list:

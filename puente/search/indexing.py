@@ -70,22 +70,24 @@ def refresh_postings(ids: list[int] | None = None) -> None:
         if not ids:
             return
         where, params = f"WHERE d.id IN ({', '.join(['%s'] * len(ids))})", [int(pk) for pk in ids]
+    content_type = ContentType.objects.get_for_model(Document).pk
+    entry = (
+        "LEFT JOIN wagtailsearch_indexentry e ON e.content_type_id = %s AND e.object_id = CAST(d.id AS TEXT)"
+    )
     if connection.vendor == "postgresql":
-        content_type = ContentType.objects.get_for_model(Document).pk
         sql = (
-            "INSERT INTO puente_search_posting (document_id, keys, title, body) "  # noqa: S608 (placeholders)
-            "SELECT d.id, d.facet_keys, e.title, e.body FROM puente_search_document d "
-            "LEFT JOIN wagtailsearch_indexentry e ON e.content_type_id = %s AND e.object_id = d.id::text "
-            f"{where} ORDER BY e.id ON CONFLICT (document_id) DO UPDATE "
-            "SET keys = EXCLUDED.keys, title = EXCLUDED.title, body = EXCLUDED.body"
+            "INSERT INTO puente_search_posting (id, document_id, keys, title, body) "  # noqa: S608 (placeholders)
+            f"SELECT COALESCE(e.id, -d.id), d.id, d.facet_keys, e.title, e.body FROM puente_search_document d "
+            f"{entry} {where} ORDER BY e.id ON CONFLICT (document_id) DO UPDATE "
+            "SET id = EXCLUDED.id, keys = EXCLUDED.keys, title = EXCLUDED.title, body = EXCLUDED.body"
         )
-        params = [content_type, *params]
     else:
         sql = (
-            "INSERT INTO puente_search_posting (document_id, keys) "  # noqa: S608 (placeholders)
-            f"SELECT d.id, d.facet_keys FROM puente_search_document d {where or 'WHERE 1'} "
-            "ON CONFLICT (document_id) DO UPDATE SET keys = excluded.keys"
+            "INSERT INTO puente_search_posting (id, document_id, keys) "  # noqa: S608 (placeholders)
+            f"SELECT COALESCE(e.id, -d.id), d.id, d.facet_keys FROM puente_search_document d {entry} "
+            f"{where or 'WHERE 1'} ON CONFLICT (document_id) DO UPDATE SET id = excluded.id, keys = excluded.keys"
         )
+    params = [content_type, *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -117,15 +117,16 @@ class Document(index.Indexed, models.Model):
 
 class Posting(models.Model):
     """The narrow row that counting and sampling read for one document: its facet values and, on PostgreSQL,
-    its title and body vectors (columns ``title`` and ``body``, GIN-indexed, added by migration 0003 and copied
+    its title and body vectors (columns ``title`` and ``body``, GIN-indexed, added by the migrations and copied
     from Wagtail's index entry by ``indexing``). A document row or an index entry holds the whole text (three
-    rows per 8 kB page); this holds little more than the vectors' pointers, so a count reads a tenth of the
-    pages. ``rebuild_search`` writes postings in a fixed shuffled order: the first matches met in the table
-    are a fair sample, and how far into the table they reach estimates the number of matches."""
+    rows per 8 kB page); this holds little more than the vectors, so a count reads far fewer pages. Its id is
+    the id of the document's index entry (SQLite's full-text rowid: a match leads straight here), or minus
+    the document's id where a search server keeps the index. ``rebuild_search`` writes postings in a fixed
+    shuffled order: the first matches met are a fair sample, and how far into the table they reach estimates
+    the number of matches."""
 
-    document = models.OneToOneField(
-        Document, primary_key=True, on_delete=models.CASCADE, related_name="posting"
-    )
+    id = models.BigAutoField(primary_key=True)
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="posting")
     keys = models.TextField(blank=True, help_text="The facet values, one name=value per line.")
 
     def __str__(self) -> str:

@@ -124,6 +124,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         "-c jit=off -c max_parallel_workers_per_gather=0"
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Search reads index rows in random order: memory-mapped reads (shared by every worker through the
+    # operating system's cache) and a larger page cache make each lookup several times cheaper.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        f"PRAGMA mmap_size={envint('SQLITE_MMAP_MB', 1024) * 1024 * 1024}; PRAGMA cache_size=-32768"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = envstr("REDIS_URL", "")

@@ -102,7 +102,9 @@ class SearchTests(TestCase):
         # A French phrase in the body gives the document the concept, so an English or Spanish query for the
         # concept (one word of the index, not a dozen alternatives) finds it.
         with self.captureOnCommitCallbacks(execute=True):
-            make_practice("Fonds communaux", summary="Les transferts de fonds des familles financent l'école.")
+            make_practice(
+                "Fonds communaux", summary="Les transferts de fonds des familles financent l'école."
+            )
         document = Document.objects.get(heading="Fonds communaux")
         remittances = next(g for g in engine.parse("remittances").groups)
         self.assertTrue(remittances.concepts)
