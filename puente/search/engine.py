@@ -510,13 +510,22 @@ class PostgresMatcher(Matcher):
         return keys, _estimate(size, max(blocks) - min(blocks) + 1, rows[0][2]), False
 
     def _documents(self, where, params, order, offset, limit) -> list:
-        """The documents of a page of the postings that match ``where``, in the order ``n`` (ascending), then
-        by id. The page is chosen from the narrow table first: joined before the limit, PostgreSQL fetched
-        the document row of every match and only then sorted."""
+        """The documents of a page of the postings that match ``where``, in the order ``order`` (ascending,
+        then by id), or with ``order`` None in index order: the table's physical order, a fixed shuffle, in
+        which PostgreSQL meets the matches (no sort, so a page reads only as many matches as it skips and
+        shows; sessions turn synchronised sequential scans off so that this order is always the same). The
+        page is chosen from the narrow table first: joined before the limit, PostgreSQL fetched the document
+        row of every match and only then sorted."""
         columns = ", ".join(f"d.{c}" for c in SHOWN)
+        if order is None:
+            inner = f"SELECT p.document_id, p.ctid AS n FROM {self.POSTING} p WHERE {where}"  # noqa: S608
+        else:
+            inner = (
+                f"SELECT p.document_id, {order} AS n FROM {self.POSTING} p "  # noqa: S608
+                f"WHERE {where} ORDER BY n, p.document_id"
+            )
         sql = (
-            f"SELECT {columns} FROM (SELECT p.document_id, {order} AS n FROM {self.POSTING} p "  # noqa: S608
-            f"WHERE {where} ORDER BY n, p.document_id LIMIT %s OFFSET %s) s "
+            f"SELECT {columns} FROM ({inner} LIMIT %s OFFSET %s) s "  # noqa: S608
             "JOIN puente_search_document d ON d.id = s.document_id ORDER BY s.n, s.document_id"
         )
         return list(Document.objects.raw(sql, [*params, limit, offset]))
@@ -557,13 +566,13 @@ class PostgresMatcher(Matcher):
         where, params = self._title_where(parsed, filters)
         if ranked:
             return self._ranked(where, params, parsed, offset, limit)
-        return self._documents(where, params, "0", offset, limit)
+        return self._documents(where, params, None, offset, limit)
 
     def rest_page(self, parsed, filters, expression, offset, limit) -> list:
         words, word_params = self.words(parsed)
         where, params = self.where(parsed, filters)
         where = f"{where} AND NOT p.title @@ ({words})"
-        return self._documents(where, [*params, *word_params], "0", offset, limit)
+        return self._documents(where, [*params, *word_params], None, offset, limit)
 
 
 def _fetch(sql, params) -> list:
@@ -683,10 +692,17 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     key = ("counts", type(matcher).__name__, parsed.raw, sorted(filters.items()), FACET_SAMPLE, RANK_ALL)
     total, exact, facets, approximate = cached(key, lambda: _counts(matcher, parsed, filters))
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
+    # An estimated total may be short (documents added since the last rebuild sit at the end of the index,
+    # past where the sample reaches), so pages beyond it are still served, and a full page offers the next.
+    page = min(max(1, page), pages) if exact else max(1, page)
     offset = (page - 1) * PAGE_SIZE
     rank_all = exact and total <= RANK_ALL  # else: title matches first, then index order
     documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE) if total else []
+    if not exact and not documents and page > pages:
+        page, offset = pages, (pages - 1) * PAGE_SIZE
+        documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE)
+    if not exact:
+        total = max(total, offset + len(documents) + (len(documents) == PAGE_SIZE))
     results = Results(parsed, filters, sort, total, page, documents, facets, "", approximate, not exact)
     if total == 0 and not parsed.is_empty:
         suggestion = did_you_mean(parsed)

@@ -120,9 +120,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Web requests are short queries: JIT compilation and parallel workers cost more than they save.
+    # Web requests are short queries: JIT compilation and parallel workers cost more than they save. Search
+    # pages results in the order a scan meets them, so a scan always starts at the table's first page.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c jit=off -c max_parallel_workers_per_gather=0"
+        "-c jit=off -c max_parallel_workers_per_gather=0 -c synchronize_seqscans=off"
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Search reads index rows in random order: memory-mapped reads (shared by every worker through the
