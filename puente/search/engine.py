@@ -493,12 +493,12 @@ class PostgresMatcher(Matcher):
 
     def sample(self, parsed, filters, skip, size) -> tuple[list[str], int, bool]:
         """The first ``size`` matches in the table's physical order (postings are written in a fixed shuffled
-        order, see ``indexing.rebuild``); above ``size``, the total is estimated from how many of the table's
-        pages the sample spans, as SQLite's is from rowids. Counting every match instead reads a page per
-        match: 22,000 pages for the most common word at 100,000 documents."""
+        order, see ``indexing.rebuild``); above ``size``, the total is estimated from how many rows the sample
+        spans, as SQLite's is from rowids. Counting every match instead reads a page per match: 22,000 pages
+        for the most common word at 100,000 documents."""
         where, params = self.where(parsed, filters, skip)
         sql = (
-            "SELECT p.keys, (p.ctid::text::point)[0]::bigint, "  # noqa: S608
+            "SELECT p.keys, (p.ctid::text::point)[0]::bigint, (p.ctid::text::point)[1]::bigint, "  # noqa: S608
             f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint) "
             f"FROM {self.POSTING} p WHERE {where} LIMIT %s"
         )
@@ -506,8 +506,12 @@ class PostgresMatcher(Matcher):
         keys = [row[0] or "" for row in rows[:size]]
         if len(rows) <= size:
             return keys, len(rows), True
-        blocks = [row[1] for row in rows[:size]]
-        return keys, _estimate(size, max(blocks) - min(blocks) + 1, rows[0][2]), False
+        # How many rows the sample spans, from the first match's position to the last's; rows per page are
+        # the highest line number met (the table's statistics may be missing or old).
+        per_page, pages = max(row[2] for row in rows), rows[0][3]
+        (_, first_block, first_line, _), (_, last_block, last_line, _) = rows[0], rows[size - 1]
+        reached = (last_block - first_block) * per_page + last_line - first_line + 1
+        return keys, _estimate(size, max(int(reached), size), int(pages * per_page)), False
 
     def _documents(self, where, params, order, offset, limit) -> list:
         """The documents of a page of the postings that match ``where``, in the order ``order`` (ascending,
@@ -698,11 +702,13 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     offset = (page - 1) * PAGE_SIZE
     rank_all = exact and total <= RANK_ALL  # else: title matches first, then index order
     documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE) if total else []
-    if not exact and not documents and page > pages:
-        page, offset = pages, (pages - 1) * PAGE_SIZE
+    if not exact and not documents and page > 1:  # past the end of an overestimate
+        page, offset = 1, 0
         documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE)
-    if not exact:
-        total = max(total, offset + len(documents) + (len(documents) == PAGE_SIZE))
+    if not exact and len(documents) < PAGE_SIZE:  # the last page: now the total is known
+        total, exact = offset + len(documents), True
+    elif not exact:
+        total = max(total, offset + PAGE_SIZE + 1)
     results = Results(parsed, filters, sort, total, page, documents, facets, "", approximate, not exact)
     if total == 0 and not parsed.is_empty:
         suggestion = did_you_mean(parsed)
