@@ -24,6 +24,9 @@ from .text import MAX_TOKENS, STEMMERS, clean_query, fold, fold_exact, stem, tok
 
 PAGE_SIZE = 20
 FACET_SAMPLE = 1000  # above this many matches, facet counts are estimated from a sample
+# The sample for a chosen facet's other values (one more per chosen facet) is smaller: it feeds the counts
+# of one facet only, and on a phrase or a common word each sampled match costs a recheck.
+OTHER_VALUES_SAMPLE = 250
 RANK_ALL = 1000  # above this many matches, title matches come first (ranked), then the rest in index order
 MIN_TYPO_LENGTH = 5
 CACHE_SECONDS = 60  # how long a query's parse, total and facet counts are reused (see ``index_changed``)
@@ -290,16 +293,22 @@ class Matcher:
         )
         return _queryset(results).order_by()
 
-    def sample(self, parsed, filters, skip, size) -> tuple[list[str], int, bool]:
+    def sample(self, parsed, filters, skip, size, titles=False) -> tuple[list[str], int, bool, int | None]:
         """The facet values of up to ``size`` matches, the number of matches (estimated when there are more
-        than ``size``) and whether that number is exact."""
+        than ``size``), whether that number is exact and, with ``titles``, how many of the matches match in
+        their title, where the matcher can tell from the sample (else None)."""
         selected = _filter(self.matched(parsed), filters, skip)
         keys = list(selected.values_list("facet_keys", flat=True)[: size + 1])
         if len(keys) <= size:
-            return keys, len(keys), True
-        return keys[:size], selected.count(), True
+            return keys, len(keys), True, None
+        return keys[:size], selected.count(), True, None
 
-    def page(self, parsed, filters, rank_all, sort, offset, limit) -> list:
+    def counted_title_page(self, parsed, filters, limit) -> list | None:
+        """The first page of the title matches, ranked, in one statement that also counts them: None when
+        there are more than RANK_ALL of them (or the matcher cannot)."""
+        return None
+
+    def page(self, parsed, filters, rank_all, sort, offset, limit, in_title=None) -> list:
         if sort == "date" or parsed.is_empty:
             selected = _filter(self.matched(parsed), filters)
             return list(_by_date(selected).defer(*HEAVY)[offset : offset + limit])
@@ -344,7 +353,7 @@ class SQLiteMatcher(Matcher):
         title = "title : (" + " AND ".join(self._words(parsed)) + ")"
         return " AND ".join([title, *filter(None, [self._filters(filters)])])
 
-    def sample(self, parsed, filters, skip, size) -> tuple[list[str], int, bool]:
+    def sample(self, parsed, filters, skip, size, titles=False) -> tuple[list[str], int, bool, int | None]:
         """The first ``size`` matches in rowid order (a fixed shuffle, see ``indexing.rebuild``); above
         ``size``, the total is estimated from how far into the rowids the sample reached."""
         if parsed.is_empty and not filters:
@@ -359,14 +368,14 @@ class SQLiteMatcher(Matcher):
         rows = _fetch(sql, [expression, size + 1])
         keys = [row[1] or "" for row in rows[:size]]
         if len(rows) <= size:
-            return keys, len(rows), True
+            return keys, len(rows), True, None
         last, highest = rows[size - 1][0], rows[0][2]
-        return keys, _estimate(size, last, highest), False
+        return keys, _estimate(size, last, highest), False, None
 
-    def _documents(self, rows_sql, params, order="f.n") -> list:
+    def _documents(self, rows_sql, params, order="f.n", extra="") -> list:
         """Documents for the index rows that ``rows_sql`` selects (columns ``r``, the rowid, and ``n``, a
-        sort key), in that order."""
-        columns = ", ".join(f"d.{c}" for c in SHOWN)
+        sort key), in that order, with the ``extra`` columns of those rows."""
+        columns = ", ".join(f"d.{c}" for c in SHOWN) + extra
         sql = (
             f"SELECT {columns} FROM ({rows_sql}) f JOIN puente_search_posting p ON p.id = f.r "  # noqa: S608
             f"JOIN puente_search_document d ON d.id = p.document_id ORDER BY {order}"
@@ -379,12 +388,20 @@ class SQLiteMatcher(Matcher):
             f"(SELECT rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s)"
         )
 
-    def _ranked(self, parsed, filters, offset, limit, title=False) -> list:
+    def counted_title_page(self, parsed, filters, limit) -> list | None:
+        """With facets: the title matches are found first (at most RANK_ALL + 1 of them) and counted in the
+        statement that ranks them, instead of in one more statement."""
+        if not filters:
+            return None
+        return self._ranked(parsed, filters, 0, limit, title=True, cap=RANK_ALL + 1)
+
+    def _ranked(self, parsed, filters, offset, limit, title=False, cap=None) -> list | None:
         """A page of the matches by BM25. ``bm25()`` reads the whole list of every word of its expression to
         weigh it, so it weighs the query's words only: not the marker (in every document: at 100,000
         documents a 60 ms read per query) nor the facet words (a popular topic is in thousands of
         documents). With facets, the matches are found first (at most RANK_ALL) and joined to the ranked
-        words. Index entries of other models have no posting."""
+        words. Index entries of other models have no posting. With ``cap``, only the first ``cap`` matches are
+        candidates, and None is returned when there are that many (the ranking would not be over all)."""
         column = "title" if title else "{title body}"
         words = f"{column} : (" + " AND ".join(self._words(parsed)) + ")"
         bm25 = f"bm25({self.FTS}, 0.0, 1.0, 4.0)"
@@ -392,13 +409,18 @@ class SQLiteMatcher(Matcher):
             everything = (
                 self._title_expression(parsed, filters) if title else self.expression(parsed, filters)
             )
+            limited = " LIMIT %s" if cap else ""
             rows = (
-                f"WITH c AS MATERIALIZED (SELECT rowid AS r FROM {self.FTS} WHERE {self.FTS} MATCH %s) "  # noqa: S608
-                f"SELECT x.rowid AS r, {bm25} AS n FROM {self.FTS} x JOIN c ON c.r = +x.rowid "
-                "JOIN puente_search_posting t ON t.id = x.rowid "
+                f"WITH c AS MATERIALIZED (SELECT rowid AS r FROM {self.FTS} WHERE {self.FTS} MATCH %s{limited}) "  # noqa: S608
+                f"SELECT x.rowid AS r, {bm25} AS n, (SELECT count(*) FROM c) AS candidates FROM {self.FTS} x "
+                "JOIN c ON c.r = +x.rowid JOIN puente_search_posting t ON t.id = x.rowid "
                 f"WHERE {self.FTS} MATCH %s ORDER BY n, x.rowid LIMIT %s OFFSET %s"
             )
-            return self._documents(rows, [everything, words, limit, offset])
+            params = [everything, *([cap] if cap else []), words, limit, offset]
+            documents = self._documents(rows, params, extra=", f.candidates")
+            if cap and documents and documents[0].candidates >= cap:
+                return None
+            return documents
         rows = (
             f"SELECT x.rowid AS r, {bm25} AS n FROM {self.FTS} x "  # noqa: S608
             "JOIN puente_search_posting t ON t.id = x.rowid "
@@ -413,7 +435,7 @@ class SQLiteMatcher(Matcher):
         )
         return self._documents(rows, [expression, limit, offset])
 
-    def page(self, parsed, filters, rank_all, sort, offset, limit) -> list:
+    def page(self, parsed, filters, rank_all, sort, offset, limit, in_title=None) -> list:
         if sort == "date" or parsed.is_empty:
             if not filters and parsed.is_empty:
                 return list(_by_date(Document.objects.defer(*HEAVY))[offset : offset + limit])
@@ -423,7 +445,7 @@ class SQLiteMatcher(Matcher):
         expression = self.expression(parsed, filters)
         if rank_all:
             return self._ranked(parsed, filters, offset, limit)
-        return _tiered(self, parsed, filters, expression, offset, limit)
+        return _tiered(self, parsed, filters, expression, offset, limit, in_title)
 
     def title_count(self, parsed, filters, cap=None) -> int:
         sql = f"SELECT rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s"  # noqa: S608 (constant names)
@@ -491,27 +513,34 @@ class PostgresMatcher(Matcher):
         tsquery, params = self._all(pieces)
         return f"p.body @@ ({tsquery})", params
 
-    def sample(self, parsed, filters, skip, size) -> tuple[list[str], int, bool]:
+    def sample(self, parsed, filters, skip, size, titles=False) -> tuple[list[str], int, bool, int | None]:
         """The first ``size`` matches in the table's physical order (postings are written in a fixed shuffled
         order, see ``indexing.rebuild``); above ``size``, the total is estimated from how many rows the sample
         spans, as SQLite's is from rowids. Counting every match instead reads a page per match: 22,000 pages
-        for the most common word at 100,000 documents."""
+        for the most common word at 100,000 documents. With ``titles``, whether each sampled match matches in
+        its title too (a short vector in the row already read) estimates how many do."""
         where, params = self.where(parsed, filters, skip)
+        title, title_params = "FALSE", []
+        if titles and parsed.groups:
+            words, title_params = self.words(parsed)
+            title = f"p.title @@ ({words})"
         sql = (
             "SELECT p.keys, (p.ctid::text::point)[0]::bigint, (p.ctid::text::point)[1]::bigint, "  # noqa: S608
-            f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint) "
+            f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint), {title} "
             f"FROM {self.POSTING} p WHERE {where} LIMIT %s"
         )
-        rows = _fetch(sql, [*params, size + 1])
+        rows = _fetch(sql, [*title_params, *params, size + 1])
         keys = [row[0] or "" for row in rows[:size]]
+        in_title = sum(1 for row in rows[:size] if row[4]) if title_params else None
         if len(rows) <= size:
-            return keys, len(rows), True
+            return keys, len(rows), True, in_title
         # How many rows the sample spans, from the first match's position to the last's; rows per page are
         # the highest line number met (the table's statistics may be missing or old).
         per_page, pages = max(row[2] for row in rows), rows[0][3]
-        (_, first_block, first_line, _), (_, last_block, last_line, _) = rows[0], rows[size - 1]
+        (_, first_block, first_line, *_), (_, last_block, last_line, *_) = rows[0], rows[size - 1]
         reached = (last_block - first_block) * per_page + last_line - first_line + 1
-        return keys, _estimate(size, max(int(reached), size), int(pages * per_page)), False
+        total = _estimate(size, max(int(reached), size), int(pages * per_page))
+        return keys, total, False, None if in_title is None else round(in_title * total / size)
 
     def _documents(self, where, params, order, offset, limit) -> list:
         """The documents of a page of the postings that match ``where``, in the order ``order`` (ascending,
@@ -539,7 +568,7 @@ class PostgresMatcher(Matcher):
         order = f"-(4 * ts_rank(p.title, ({words})) + ts_rank(p.body, ({words})))"
         return self._documents(where, [*word_params, *word_params, *params], order, offset, limit)
 
-    def page(self, parsed, filters, rank_all, sort, offset, limit) -> list:
+    def page(self, parsed, filters, rank_all, sort, offset, limit, in_title=None) -> list:
         if sort == "date" or parsed.is_empty:
             if not filters and parsed.is_empty:
                 return list(_by_date(Document.objects.defer(*HEAVY))[offset : offset + limit])
@@ -550,7 +579,7 @@ class PostgresMatcher(Matcher):
         if rank_all:
             where, params = self.where(parsed, filters)
             return self._ranked(where, params, parsed, offset, limit)
-        return _tiered(self, parsed, filters, None, offset, limit)
+        return _tiered(self, parsed, filters, None, offset, limit, in_title)
 
     def _title_where(self, parsed, filters) -> tuple[str, list]:
         """Postings whose title matches the query (the body holds the title too, so only the facets are
@@ -595,15 +624,30 @@ def _estimate(found: int, reached: int, extent: int) -> int:
     return max(found + 1, int(round(estimate, -digits)))
 
 
-def _tiered(matcher, parsed, filters, expression, offset, limit) -> list:
+def _tiered(matcher, parsed, filters, expression, offset, limit, in_title=None) -> list:
     """A page of a very large result: documents whose title matches come first (ranked when there are no
-    more than RANK_ALL of them), then the others in index order, which is a fixed shuffle."""
+    more than RANK_ALL of them), then the others in index order, which is a fixed shuffle. The first page
+    needs no count of the title matches: an estimate (``in_title``, from the sample) decides whether they
+    are ranked, or the statement that ranks them counts them too; a short page of them shows where they
+    end."""
+    if offset == 0:
+        if in_title is not None:
+            documents = matcher.title_page(parsed, filters, in_title <= RANK_ALL, 0, limit)
+        else:
+            documents = matcher.counted_title_page(parsed, filters, limit)
+        if documents is not None:
+            if len(documents) < limit:
+                documents += matcher.rest_page(parsed, filters, expression, 0, limit - len(documents))
+            return documents
+    estimate = in_title
     in_title = matcher.title_count(parsed, filters, cap=RANK_ALL + 1)
     if in_title > RANK_ALL and offset + limit > RANK_ALL:
         in_title = matcher.title_count(parsed, filters)
+    # Ranked or not as on the first page, so that the pages follow on.
+    ranked = in_title <= RANK_ALL if estimate is None else estimate <= RANK_ALL
     documents = []
     if offset < in_title:
-        documents = matcher.title_page(parsed, filters, in_title <= RANK_ALL, offset, limit)
+        documents = matcher.title_page(parsed, filters, ranked, offset, limit)
     if len(documents) < limit:
         rest_offset = max(0, offset - in_title)
         documents += matcher.rest_page(parsed, filters, expression, rest_offset, limit - len(documents))
@@ -693,18 +737,27 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     parsed = parse(raw)
     filters = {k: list(dict.fromkeys(v))[:20] for k, v in (filters or {}).items() if k in FACET_ORDER and v}
     matcher = get_matcher()
-    key = ("counts", type(matcher).__name__, parsed.raw, sorted(filters.items()), FACET_SAMPLE, RANK_ALL)
-    total, exact, facets, approximate = cached(key, lambda: _counts(matcher, parsed, filters))
+    key = (
+        "counts",
+        2,  # the shape of what ``_counts`` returns
+        type(matcher).__name__,
+        parsed.raw,
+        sorted(filters.items()),
+        FACET_SAMPLE,
+        OTHER_VALUES_SAMPLE,
+        RANK_ALL,
+    )
+    total, exact, facets, approximate, in_title = cached(key, lambda: _counts(matcher, parsed, filters))
     pages = max(1, -(-total // PAGE_SIZE))
     # An estimated total may be short (documents added since the last rebuild sit at the end of the index,
     # past where the sample reaches), so pages beyond it are still served, and a full page offers the next.
     page = min(max(1, page), pages) if exact else max(1, page)
     offset = (page - 1) * PAGE_SIZE
     rank_all = exact and total <= RANK_ALL  # else: title matches first, then index order
-    documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE) if total else []
+    documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE, in_title) if total else []
     if not exact and not documents and page > 1:  # past the end of an overestimate
         page, offset = 1, 0
-        documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE)
+        documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE, in_title)
     if not exact and len(documents) < PAGE_SIZE:  # the last page: now the total is known
         total, exact = offset + len(documents), True
     elif not exact:
@@ -722,13 +775,14 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     return results
 
 
-def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, bool]:
-    """The number of matches, whether it is exact, the facet counts and whether they are estimates."""
-    keys, total, exact = matcher.sample(parsed, filters, None, FACET_SAMPLE)
+def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, bool, int | None]:
+    """The number of matches, whether it is exact, the facet counts, whether they are estimates and, where
+    the matcher can tell from its sample, about how many of the matches match in their title."""
+    keys, total, exact, in_title = matcher.sample(parsed, filters, None, FACET_SAMPLE, titles=True)
     if parsed.is_empty and not filters and not exact:
         total, exact = Document.objects.count(), True
     facets, approximate = facet_counts(matcher, parsed, filters, keys, total)
-    return total, exact, facets, approximate or not exact
+    return total, exact, facets, approximate or not exact, in_title
 
 
 def _count(raw: str) -> int:
@@ -754,13 +808,19 @@ def facet_counts(
 ) -> tuple[dict, bool]:
     """Counts per facet value over the matches, from the facet values of the matches sampled (``keys``). A
     facet's counts apply every other facet's selection but not its own, so choosing a second value in one
-    facet is always possible (one more sample per chosen facet). Above FACET_SAMPLE matches the counts are
-    scaled up from the sample. Returns the counts and whether any of them is an estimate."""
+    facet is always possible (one more sample per chosen facet, of OTHER_VALUES_SAMPLE matches). Above the
+    sample size the counts are scaled up from the sample. Returns the counts and whether any of them is an
+    estimate."""
     tallies = {name: Counter() for name in FACET_ORDER}
     approximate = _tally(tallies, keys, set(FACET_ORDER) - set(filters), total)
     for name in filters:
-        others, size, exact = matcher.sample(parsed, filters, name, FACET_SAMPLE)
+        others, size, exact, _ = matcher.sample(parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE))
         approximate = _tally(tallies, others, {name}, size) or not exact or approximate
+        # A chosen value stays listed (so that it can be unchosen) even when its sample missed it: the only
+        # chosen value of its facet counts every match; one of several, too few to be sampled.
+        for value in filters[name]:
+            if value not in tallies[name]:
+                tallies[name][value] = total if len(filters[name]) == 1 else 0
     counts = {}
     for name, values in tallies.items():
         chosen = set(filters.get(name, []))

@@ -5,6 +5,7 @@ import io
 from unittest import mock
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
 
 from puente.core.tests.factories import (
@@ -215,6 +216,26 @@ class SearchTests(TestCase):
         self.assertEqual(results.total, len(results.documents))
         self.assertGreaterEqual(results.total, 3)
 
+    def test_a_chosen_facets_other_values_are_counted_from_a_smaller_sample(self):
+        response = self.search(q="migrants", kind="practice")
+        self.assertFalse(response.context["results"].approximate_facets)
+        with mock.patch.object(engine, "OTHER_VALUES_SAMPLE", 1):
+            response = self.search(q="migrants", kind="practice")
+        results = response.context["results"]
+        self.assertTrue(results.approximate_facets)
+        facets = {
+            f["name"]: {v["value"]: v["count"] for v in f["values"]} for f in response.context["facets"]
+        }
+        # One of the four matches (three practices, a commitment) is sampled for the other types, so the
+        # type facet is an estimate of one value at most besides the chosen one, which stays listed (it can
+        # be unchosen); the other facets and the results are exact.
+        self.assertIn("practice", facets["kind"])
+        self.assertLessEqual(len(facets["kind"]), 2)
+        self.assertContains(response, 'name="kind" value="practice" checked')
+        self.assertEqual(facets["country"], {"cl": 2, "mx": 1})
+        self.assertEqual(results.total, 3)
+        self.assertFalse(results.approximate_total)
+
     def test_sort_by_date_and_pagination(self):
         for i in range(25):
             make_practice(f"Welcome desk number {i}", summary="A welcome desk for newcomers.")
@@ -240,6 +261,19 @@ class SearchTests(TestCase):
             self.assertNotContains(second, 'rel="next"')
         paged = self.titles(first) + self.titles(second)
         self.assertEqual(sorted(paged), sorted(every))
+        # The same with a facet, the 25 title matches ranked (at most RANK_ALL) or not: title matches first,
+        # then the others, every match once across the pages.
+        for rank_all in (10, 30):
+            with (
+                mock.patch.object(engine, "FACET_SAMPLE", 2),
+                mock.patch.object(engine, "RANK_ALL", rank_all),
+            ):
+                engine.index_changed()
+                first = self.titles(self.search(q="welcome desk", kind="practice"))
+                second = self.titles(self.search(q="welcome desk", kind="practice", page=2))
+            self.assertEqual(sorted(first + second), sorted(every))
+            self.assertTrue(all(t.startswith("Welcome desk") for t in first), rank_all)
+            self.assertEqual([t for t in second if t.startswith("Reception")], second[5:], rank_all)
         self.assertEqual(self.search(q="welcome desk", page="nonsense").status_code, 200)
         self.assertEqual(self.search(q="welcome desk", page="99999999999999999999").status_code, 200)
 
@@ -315,10 +349,23 @@ class SearchTests(TestCase):
             )
         with self.assertNumQueries(2):
             self.assertEqual(self.search().status_code, 200)
-        # More matches than the sample: the number is estimated from the sample; title matches are counted,
-        # then paged (ranked), then the others fill the page.
-        with mock.patch.object(engine, "FACET_SAMPLE", 2), self.assertNumQueries(4):
+        # More matches than the sample: the number is estimated from the sample; title matches are counted
+        # (SQLite; PostgreSQL estimates them from the sample), then paged (ranked), then the others fill the
+        # page. With facets SQLite counts them in the statement that ranks them.
+        postgres = connection.vendor == "postgresql"
+        with mock.patch.object(engine, "FACET_SAMPLE", 2), self.assertNumQueries(3 if postgres else 4):
             self.assertEqual(self.search(q="migrants").status_code, 200)
+        with mock.patch.object(engine, "FACET_SAMPLE", 2), self.assertNumQueries(4):
+            response = self.search(q="migrants", kind="practice")
+        self.assertEqual(response.context["results"].total, 3)
+        self.assertEqual(
+            sorted(self.titles(response)),
+            [
+                "3x1 Remittance Programme",
+                "Capacitaciones para funcionarias municipales",
+                "Supporting host communities for refugees",
+            ],
+        )
 
     def test_cached_counts_follow_changes_to_the_index(self):
         self.assertEqual(self.search(q="returnees").context["results"].total, 0)
