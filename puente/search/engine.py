@@ -4,7 +4,9 @@ the configured search backend, filter and count facets in the database, rank, pa
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,6 +30,10 @@ FACET_SAMPLE = 1000  # above this many matches, facet counts are estimated from 
 # of one facet only, and on a phrase or a common word each sampled match costs a recheck.
 OTHER_VALUES_SAMPLE = 250
 RANK_ALL = 1000  # above this many matches, title matches come first (ranked), then the rest in index order
+# PostgreSQL: a sample that the first few thousand postings in physical order are expected to fill is read
+# from them directly (a range scan that stops at the sample size) instead of through the GIN index, whose
+# bitmap holds every match first: 240,000 of them for a common word at 1,000,000 documents.
+SCAN_ROWS = 8000
 MIN_TYPO_LENGTH = 5
 CACHE_SECONDS = 60  # how long a query's parse, total and facet counts are reused (see ``index_changed``)
 GENERATION_KEY = "search-index-generation"
@@ -491,12 +497,13 @@ class PostgresMatcher(Matcher):
             params += p
         return "(" + " || ".join(parts) + ")", params
 
-    def _all(self, pieces) -> tuple[str, list]:
+    def _all(self, pieces, inline=False) -> tuple[str, list]:
         """The pieces joined with ``&&``, as a scalar subquery: PostgreSQL then builds the tsquery once per
         statement (an InitPlan). Written inline, the ``plainto_tsquery`` calls (stable, not immutable) were
-        evaluated again for every row rechecked or ranked: three to six times slower."""
+        evaluated again for every row rechecked or ranked: three to six times slower; but only inline does
+        the planner see the query's words, and estimate how many rows match (``inline``)."""
         sql = " && ".join(sql for sql, _ in pieces)
-        return f"SELECT {sql}", [p for _, params in pieces for p in params]
+        return sql if inline else f"SELECT {sql}", [p for _, params in pieces for p in params]
 
     def _group(self, group) -> tuple[str, list]:
         return self._any(group.concepts) if group.concepts else self._any(group.words, group.phrases)
@@ -504,14 +511,39 @@ class PostgresMatcher(Matcher):
     def words(self, parsed) -> tuple[str, list]:
         return self._all([self._group(g) for g in parsed.groups])
 
-    def where(self, parsed, filters, skip=None) -> tuple[str, list]:
+    def where(self, parsed, filters, skip=None, inline=False) -> tuple[str, list]:
         """The condition on ``p`` (a posting) for the query and the chosen facets but ``skip``."""
         pieces = [self._group(g) for g in parsed.groups]
         pieces += [self._any(words) for words in _facet_words(filters, skip)]
         if not pieces:
             return "TRUE", []
-        tsquery, params = self._all(pieces)
+        tsquery, params = self._all(pieces, inline)
         return f"p.body @@ ({tsquery})", params
+
+    def _scan_pages(self, parsed, filters, skip, wanted) -> tuple[int | None, int] | None:
+        """How many pages of postings, from the first, ``wanted`` matches are expected to need
+        (half as many again as the planner's estimate, from the lexeme frequencies of the table's
+        statistics), and the
+        table's pages; None when that is more than SCAN_ROWS rows, or the table has no statistics yet."""
+        if not SCAN_ROWS or (parsed.is_empty and not filters):
+            return None
+        tuples, stats_pages, pages = _table_stats(self.POSTING)
+        if tuples <= 0 or stats_pages <= 0:
+            return None
+        where, params = self.where(parsed, filters, skip, inline=True)
+        sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {self.POSTING} p WHERE {where}"  # noqa: S608
+
+        def estimate():
+            plan = _fetch(sql, params)[0][0]
+            return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+
+        fraction = cached(("rows", sql, tuple(params), tuples), estimate) / tuples
+        needed = wanted / max(fraction, 1e-9)
+        if needed > SCAN_ROWS:
+            return None
+        scan_pages = int(1.5 * needed * stats_pages / tuples) + 1
+        # None: to the end of the table, however much it has grown since ``pages`` was read.
+        return (scan_pages if scan_pages < pages else None), pages
 
     def sample(self, parsed, filters, skip, size, titles=False) -> tuple[list[str], int, bool, int | None]:
         """The first ``size`` matches in the table's physical order (postings are written in a fixed shuffled
@@ -524,14 +556,32 @@ class PostgresMatcher(Matcher):
         if titles and parsed.groups:
             words, title_params = self.words(parsed)
             title = f"p.title @@ ({words})"
-        sql = (
-            "SELECT p.keys, (p.ctid::text::point)[0]::bigint, (p.ctid::text::point)[1]::bigint, "  # noqa: S608
-            f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint), {title} "
-            f"FROM {self.POSTING} p WHERE {where} LIMIT %s"
+        columns = (
+            "p.keys, (p.ctid::text::point)[0]::bigint, (p.ctid::text::point)[1]::bigint, "
+            f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint), {title}"
         )
-        rows = _fetch(sql, [*title_params, *params, size + 1])
+        rows, partial, scan = None, None, self._scan_pages(parsed, filters, skip, size + 1)
+        if scan:
+            # Not through the index (COALESCE hides the condition from it): the first pages in order.
+            scan_pages, pages = scan
+            sql = (
+                f"SELECT {columns} FROM {self.POSTING} p WHERE p.ctid >= '(0,0)'::tid AND "  # noqa: S608
+                f"p.ctid < %s::tid AND COALESCE({where}, FALSE) LIMIT %s"
+            )
+            end = f"({scan_pages},0)" if scan_pages else f"({2**31 - 1},0)"
+            rows = _fetch(sql, [*title_params, end, *params, size + 1])
+            if len(rows) <= size and scan_pages:
+                # Fewer than expected: a smaller sample will do, else the whole table, by the index.
+                partial, rows = (scan, rows) if len(rows) >= max(1, size // 4) else (None, None)
+        if rows is None:
+            sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {where} LIMIT %s"  # noqa: S608
+            rows = _fetch(sql, [*title_params, *params, size + 1])
         keys = [row[0] or "" for row in rows[:size]]
         in_title = sum(1 for row in rows[:size] if row[4]) if title_params else None
+        if partial:
+            per_page = max(row[2] for row in rows)
+            total = _estimate(len(rows), partial[0] * per_page, partial[1] * per_page)
+            return keys, total, False, None if in_title is None else round(in_title * total / len(rows))
         if len(rows) <= size:
             return keys, len(rows), True, in_title
         # How many rows the sample spans, from the first match's position to the last's; rows per page are
@@ -542,14 +592,29 @@ class PostgresMatcher(Matcher):
         total = _estimate(size, max(int(reached), size), int(pages * per_page))
         return keys, total, False, None if in_title is None else round(in_title * total / size)
 
-    def _documents(self, where, params, order, offset, limit) -> list:
+    def _documents(self, where, params, order, offset, limit, scan=None) -> list:
         """The documents of a page of the postings that match ``where``, in the order ``order`` (ascending,
         then by id), or with ``order`` None in index order: the table's physical order, a fixed shuffle, in
         which PostgreSQL meets the matches (no sort, so a page reads only as many matches as it skips and
         shows; sessions turn synchronised sequential scans off so that this order is always the same). The
         page is chosen from the narrow table first: joined before the limit, PostgreSQL fetched the document
-        row of every match and only then sorted."""
+        row of every match and only then sorted. In index order, ``scan`` (pages to read, pages in all) reads
+        the first pages without the index when they are expected to hold the page (see ``_scan_pages``)."""
         columns = ", ".join(f"d.{c}" for c in SHOWN)
+        if order is None and scan:
+            scan_pages, pages = scan
+            inner = (
+                f"SELECT p.document_id, p.ctid AS n FROM {self.POSTING} p WHERE p.ctid >= '(0,0)'::tid "  # noqa: S608
+                f"AND p.ctid < %s::tid AND COALESCE({where}, FALSE)"
+            )
+            sql = (
+                f"SELECT {columns} FROM ({inner} LIMIT %s OFFSET %s) s "  # noqa: S608
+                "JOIN puente_search_document d ON d.id = s.document_id ORDER BY s.n, s.document_id"
+            )
+            end = f"({scan_pages},0)" if scan_pages else f"({2**31 - 1},0)"
+            documents = list(Document.objects.raw(sql, [end, *params, limit, offset]))
+            if len(documents) == limit or not scan_pages:
+                return documents
         if order is None:
             inner = f"SELECT p.document_id, p.ctid AS n FROM {self.POSTING} p WHERE {where}"  # noqa: S608
         else:
@@ -582,11 +647,14 @@ class PostgresMatcher(Matcher):
         return _tiered(self, parsed, filters, None, offset, limit, in_title)
 
     def _title_where(self, parsed, filters) -> tuple[str, list]:
-        """Postings whose title matches the query (the body holds the title too, so only the facets are
-        tested against the body)."""
+        """Postings whose title matches the query and, with facets, whose body (which holds the title too)
+        matches the query and the facets: with the query's words in it, the body's index skips through the
+        facets' long lists instead of reading them whole."""
         words, word_params = self.words(parsed)
-        facets, params = self.where(ParsedQuery(parsed.raw, []), filters)
-        return f"p.title @@ ({words}) AND {facets}", [*word_params, *params]
+        if not filters:
+            return f"p.title @@ ({words})", word_params
+        where, params = self.where(parsed, filters)
+        return f"p.title @@ ({words}) AND {where}", [*word_params, *params]
 
     def title_count(self, parsed, filters, cap=None) -> int:
         where, params = self._title_where(parsed, filters)
@@ -605,7 +673,27 @@ class PostgresMatcher(Matcher):
         words, word_params = self.words(parsed)
         where, params = self.where(parsed, filters)
         where = f"{where} AND NOT p.title @@ ({words})"
-        return self._documents(where, [*params, *word_params], None, offset, limit)
+        scan = self._scan_pages(parsed, filters, None, offset + limit)
+        return self._documents(where, [*params, *word_params], None, offset, limit, scan)
+
+
+_STATS: dict = {}
+STATS_SECONDS = 60
+
+
+def _table_stats(table: str) -> tuple[float, int, int]:
+    """The table's row and page counts from its statistics, and its pages now (kept a minute)."""
+    from django.db import connection
+
+    key = (connection.alias, connection.settings_dict.get("NAME"), table)
+    now = time.monotonic()
+    if key not in _STATS or now - _STATS[key][0] > STATS_SECONDS:
+        sql = (
+            "SELECT reltuples, relpages, pg_relation_size(oid) / current_setting('block_size')::bigint "
+            "FROM pg_class WHERE oid = %s::regclass"
+        )
+        _STATS[key] = (now, _fetch(sql, [table])[0])
+    return _STATS[key][1]
 
 
 def _fetch(sql, params) -> list:

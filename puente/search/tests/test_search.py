@@ -367,6 +367,30 @@ class SearchTests(TestCase):
             ],
         )
 
+    def test_common_words_are_sampled_from_the_first_postings(self):
+        """PostgreSQL: when the statistics say that the first postings hold the sample, they are read in
+        order without the index; the results are the same as through the index."""
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        from django.test.utils import CaptureQueriesContext
+
+        seen = {}
+        for scan_rows in (0, 10_000):
+            with (
+                # Statistics as ANALYZE would leave them (they are not transactional, so not run here).
+                mock.patch.object(engine, "_table_stats", return_value=(8.0, 1, 1)),
+                mock.patch.object(engine, "SCAN_ROWS", scan_rows),
+                mock.patch.object(engine, "FACET_SAMPLE", 2),
+                CaptureQueriesContext(connection) as queries,
+            ):
+                engine.index_changed()
+                results = self.search(q="migrants", kind="practice").context["results"]
+            seen[scan_rows] = (results.total, [d.heading for d in results.documents], results.facets)
+            scanned = any("::tid" in q["sql"] for q in queries.captured_queries)
+            self.assertEqual(scanned, bool(scan_rows))
+        self.assertEqual(seen[0], seen[10_000])
+        self.assertEqual(seen[0][0], 3)
+
     def test_cached_counts_follow_changes_to_the_index(self):
         self.assertEqual(self.search(q="returnees").context["results"].total, 0)
         make_practice("Seed funds for returnees", summary="Grants for returnees' businesses.")
