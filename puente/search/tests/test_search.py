@@ -380,6 +380,7 @@ class SearchTests(TestCase):
                 # Statistics as ANALYZE would leave them (they are not transactional, so not run here).
                 mock.patch.object(engine, "_table_stats", return_value=(8.0, 1, 1)),
                 mock.patch.object(engine, "SCAN_ROWS", scan_rows),
+                mock.patch.object(engine, "SCAN_COST", 0),
                 mock.patch.object(engine, "FACET_SAMPLE", 2),
                 CaptureQueriesContext(connection) as queries,
             ):
