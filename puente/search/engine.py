@@ -523,10 +523,9 @@ class PostgresMatcher(Matcher):
         return f"p.body @@ ({tsquery})", params
 
     def _scan_pages(self, parsed, filters, skip, wanted) -> tuple[int | None, int] | None:
-        """How many pages of postings, from the first, ``wanted`` matches are expected to need
-        (half as many again as the planner's estimate, from the lexeme frequencies of the table's
-        statistics), and the
-        table's pages; None when that is more than SCAN_ROWS rows, or the table has no statistics yet."""
+        """How many pages of postings, from the first, ``wanted`` matches are expected to need (half as many
+        again as the planner's estimate, from the lexeme frequencies of the table's statistics; None: all of
+        them), and the table's pages; None when the index is cheaper or the table has no statistics yet."""
         if not SCAN_ROWS or (parsed.is_empty and not filters):
             return None
         tuples, stats_pages, pages = _table_stats(self.POSTING)
@@ -565,15 +564,10 @@ class PostgresMatcher(Matcher):
         )
         rows, partial, scan = None, None, self._scan_pages(parsed, filters, skip, size + 1)
         if scan:
-            # Not through the index (COALESCE hides the condition from it): the first pages in order.
-            scan_pages, pages = scan
-            sql = (
-                f"SELECT {columns} FROM {self.POSTING} p WHERE p.ctid >= '(0,0)'::tid AND "  # noqa: S608
-                f"p.ctid < %s::tid AND COALESCE({where}, FALSE) LIMIT %s"
-            )
-            end = f"({scan_pages},0)" if scan_pages else f"({2**31 - 1},0)"
-            rows = _fetch(sql, [*title_params, end, *params, size + 1])
-            if len(rows) <= size and scan_pages:
+            condition, range_params = self._first_pages(where, scan[0])
+            sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {condition} LIMIT %s"  # noqa: S608
+            rows = _fetch(sql, [*title_params, *range_params, *params, size + 1])
+            if len(rows) <= size and scan[0]:
                 # Fewer than expected: a smaller sample will do, else the whole table, by the index.
                 partial, rows = (scan, rows) if len(rows) >= max(1, size // 4) else (None, None)
         if rows is None:
@@ -595,6 +589,14 @@ class PostgresMatcher(Matcher):
         total = _estimate(size, max(int(reached), size), int(pages * per_page))
         return keys, total, False, None if in_title is None else round(in_title * total / size)
 
+    @staticmethod
+    def _first_pages(where, scan_pages) -> tuple[str, list]:
+        """``where`` tested row by row on the postings of the first ``scan_pages`` pages (None: all), in order,
+        not through the index (``COALESCE`` hides the condition from it); the condition's own parameters
+        follow the returned ones."""
+        end = f"({scan_pages if scan_pages else 2**31 - 1},0)"
+        return f"p.ctid >= '(0,0)'::tid AND p.ctid < %s::tid AND COALESCE({where}, FALSE)", [end]
+
     def _documents(self, where, params, order, offset, limit, scan=None) -> list:
         """The documents of a page of the postings that match ``where``, in the order ``order`` (ascending,
         then by id), or with ``order`` None in index order: the table's physical order, a fixed shuffle, in
@@ -604,32 +606,27 @@ class PostgresMatcher(Matcher):
         row of every match and only then sorted. In index order, ``scan`` (pages to read, pages in all) reads
         the first pages without the index when they are expected to hold the page (see ``_scan_pages``)."""
         columns = ", ".join(f"d.{c}" for c in SHOWN)
-        if order is None and scan:
-            scan_pages, pages = scan
-            inner = (
-                f"SELECT p.document_id, p.ctid AS n FROM {self.POSTING} p WHERE p.ctid >= '(0,0)'::tid "  # noqa: S608
-                f"AND p.ctid < %s::tid AND COALESCE({where}, FALSE)"
-            )
+
+        def fetch(inner, inner_params):
             sql = (
                 f"SELECT {columns} FROM ({inner} LIMIT %s OFFSET %s) s "  # noqa: S608
                 "JOIN puente_search_document d ON d.id = s.document_id ORDER BY s.n, s.document_id"
             )
-            end = f"({scan_pages},0)" if scan_pages else f"({2**31 - 1},0)"
-            documents = list(Document.objects.raw(sql, [end, *params, limit, offset]))
-            if len(documents) == limit or not scan_pages:
+            return list(Document.objects.raw(sql, [*inner_params, limit, offset]))
+
+        in_order = f"SELECT p.document_id, p.ctid AS n FROM {self.POSTING} p WHERE "  # noqa: S608
+        if order is None and scan:
+            condition, range_params = self._first_pages(where, scan[0])
+            documents = fetch(in_order + condition, [*range_params, *params])
+            if len(documents) == limit or not scan[0]:
                 return documents
         if order is None:
-            inner = f"SELECT p.document_id, p.ctid AS n FROM {self.POSTING} p WHERE {where}"  # noqa: S608
-        else:
-            inner = (
-                f"SELECT p.document_id, {order} AS n FROM {self.POSTING} p "  # noqa: S608
-                f"WHERE {where} ORDER BY n, p.document_id"
-            )
-        sql = (
-            f"SELECT {columns} FROM ({inner} LIMIT %s OFFSET %s) s "  # noqa: S608
-            "JOIN puente_search_document d ON d.id = s.document_id ORDER BY s.n, s.document_id"
+            return fetch(in_order + where, params)
+        ranked = (
+            f"SELECT p.document_id, {order} AS n FROM {self.POSTING} p "  # noqa: S608
+            f"WHERE {where} ORDER BY n, p.document_id"
         )
-        return list(Document.objects.raw(sql, [*params, limit, offset]))
+        return fetch(ranked, params)
 
     def _ranked(self, where, params, parsed, offset, limit) -> list:
         words, word_params = self.words(parsed)
