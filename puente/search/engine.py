@@ -10,6 +10,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import F
@@ -20,7 +21,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, Or, Phrase, PlainText
 
 from . import glossary
-from .models import MARKER, Document, Facet, Term, facet_token
+from .models import MARKER, Document, Facet, Kind, Term, facet_token
 from .sources import FACET_ORDER
 from .text import MAX_TOKENS, STEMMERS, clean_query, fold, fold_exact, stem, tokens
 
@@ -36,6 +37,7 @@ RANK_ALL = 1000  # above this many matches, title matches come first (ranked), t
 # cheaper (see ``PostgresMatcher._scan_pages``).
 SCAN_ROWS = 8000
 SCAN_COST = 7  # rechecking a row costs about seven times reading a match from the index (2 and 0.3 µs here)
+SCAN_FILTER_COST = 1  # testing a row's facet values costs about as much as reading a match from the index
 MIN_TYPO_LENGTH = 5
 CACHE_SECONDS = 60  # how long a query's parse, total and facet counts are reused (see ``index_changed``)
 GENERATION_KEY = "search-index-generation"
@@ -285,6 +287,31 @@ SHOWN = (
 HEAVY = ("text_stems", "heading_stems", "names", "facet_keys", "concepts", "heading_concepts")
 
 
+class Scan(NamedTuple):
+    """How PostgreSQL reads the first matches without the index (see ``PostgresMatcher._scan_pages``): the
+    pages to read from the start of the postings (None: all), the table's pages, and the facet test done
+    before the full-text test (SQL and parameters)."""
+
+    pages: int | None
+    total_pages: int
+    test: str = ""
+    params: tuple | list = ()
+
+
+class Sample(NamedTuple):
+    """What ``Matcher.sample`` finds: the facet values of up to ``size`` matches, the number of matches
+    (estimated when there are more than ``size``), whether that number is exact, and, when asked for
+    ``titles`` and where the matcher can tell, about how many of the matches match in their title
+    (``in_title``) and the first sampled matches that do and that do not, as document ids in index order
+    (``head``: the first page of a large result, see ``_tiered``)."""
+
+    keys: list
+    total: int
+    exact: bool
+    in_title: int | None = None
+    head: tuple[tuple, tuple] | None = None
+
+
 def _by_date(queryset):
     return queryset.order_by(F("date").desc(nulls_last=True), "-pk")
 
@@ -301,22 +328,20 @@ class Matcher:
         )
         return _queryset(results).order_by()
 
-    def sample(self, parsed, filters, skip, size, titles=False) -> tuple[list[str], int, bool, int | None]:
-        """The facet values of up to ``size`` matches, the number of matches (estimated when there are more
-        than ``size``), whether that number is exact and, with ``titles``, how many of the matches match in
-        their title, where the matcher can tell from the sample (else None)."""
+    def sample(self, parsed, filters, skip, size, titles=False) -> Sample:
+        """A sample of the matches of the query and the chosen facets but ``skip`` (see ``Sample``)."""
         selected = _filter(self.matched(parsed), filters, skip)
         keys = list(selected.values_list("facet_keys", flat=True)[: size + 1])
         if len(keys) <= size:
-            return keys, len(keys), True, None
-        return keys[:size], selected.count(), True, None
+            return Sample(keys, len(keys), True)
+        return Sample(keys[:size], selected.count(), True)
 
     def counted_title_page(self, parsed, filters, limit) -> list | None:
         """The first page of the title matches, ranked, in one statement that also counts them: None when
         there are more than RANK_ALL of them (or the matcher cannot)."""
         return None
 
-    def page(self, parsed, filters, rank_all, sort, offset, limit, in_title=None) -> list:
+    def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None) -> list:
         if sort == "date" or parsed.is_empty:
             selected = _filter(self.matched(parsed), filters)
             return list(_by_date(selected).defer(*HEAVY)[offset : offset + limit])
@@ -361,7 +386,7 @@ class SQLiteMatcher(Matcher):
         title = "title : (" + " AND ".join(self._words(parsed)) + ")"
         return " AND ".join([title, *filter(None, [self._filters(filters)])])
 
-    def sample(self, parsed, filters, skip, size, titles=False) -> tuple[list[str], int, bool, int | None]:
+    def sample(self, parsed, filters, skip, size, titles=False) -> Sample:
         """The first ``size`` matches in rowid order (a fixed shuffle, see ``indexing.rebuild``); above
         ``size``, the total is estimated from how far into the rowids the sample reached."""
         if parsed.is_empty and not filters:
@@ -376,9 +401,9 @@ class SQLiteMatcher(Matcher):
         rows = _fetch(sql, [expression, size + 1])
         keys = [row[1] or "" for row in rows[:size]]
         if len(rows) <= size:
-            return keys, len(rows), True, None
+            return Sample(keys, len(rows), True)
         last, highest = rows[size - 1][0], rows[0][2]
-        return keys, _estimate(size, last, highest), False, None
+        return Sample(keys, _estimate(size, last, highest), False)
 
     def _documents(self, rows_sql, params, order="f.n", extra="") -> list:
         """Documents for the index rows that ``rows_sql`` selects (columns ``r``, the rowid, and ``n``, a
@@ -443,7 +468,7 @@ class SQLiteMatcher(Matcher):
         )
         return self._documents(rows, [expression, limit, offset])
 
-    def page(self, parsed, filters, rank_all, sort, offset, limit, in_title=None) -> list:
+    def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None) -> list:
         if sort == "date" or parsed.is_empty:
             if not filters and parsed.is_empty:
                 return list(_by_date(Document.objects.defer(*HEAVY))[offset : offset + limit])
@@ -453,7 +478,7 @@ class SQLiteMatcher(Matcher):
         expression = self.expression(parsed, filters)
         if rank_all:
             return self._ranked(parsed, filters, offset, limit)
-        return _tiered(self, parsed, filters, expression, offset, limit, in_title)
+        return _tiered(self, parsed, filters, expression, offset, limit, sample)
 
     def title_count(self, parsed, filters, cap=None) -> int:
         sql = f"SELECT rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s"  # noqa: S608 (constant names)
@@ -522,37 +547,72 @@ class PostgresMatcher(Matcher):
         tsquery, params = self._all(pieces, inline)
         return f"p.body @@ ({tsquery})", params
 
-    def _scan_pages(self, parsed, filters, skip, wanted) -> tuple[int | None, int] | None:
-        """How many pages of postings, from the first, ``wanted`` matches are expected to need (half as many
-        again as the planner's estimate, from the lexeme frequencies of the table's statistics; None: all of
-        them), and the table's pages; None when the index is cheaper or the table has no statistics yet."""
-        if not SCAN_ROWS or (parsed.is_empty and not filters):
-            return None
-        tuples, stats_pages, pages = _table_stats(self.POSTING)
-        if tuples <= 0 or stats_pages <= 0:
-            return None
-        where, params = self.where(parsed, filters, skip, inline=True)
+    def _estimated_rows(self, where, params) -> float:
+        """The planner's estimate of the postings that match ``where`` (from the lexeme frequencies of the
+        table's statistics), kept with the query's counts."""
         sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {self.POSTING} p WHERE {where}"  # noqa: S608
 
         def estimate():
             plan = _fetch(sql, params)[0][0]
             return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
 
-        fraction = cached(("rows", sql, tuple(params), tuples), estimate) / tuples
-        needed = wanted / max(fraction, 1e-9)
-        # Scan only when reading every match from the index costs more than the rows scanned for nothing.
-        if needed > SCAN_ROWS or (needed - wanted) * SCAN_COST > fraction * tuples:
+        return cached(("rows", sql, tuple(params)), estimate)
+
+    def _facet_test(self, filters, skip) -> tuple[str, list]:
+        """The chosen facets (but ``skip``) tested on the posting's facet values, a short text stored in the
+        row, unlike the body vector (often stored out of line, and costly to read): a row that fails this needs
+        no full-text test. One ``LIKE ANY`` per facet, on whole lines."""
+        parts, params = [], []
+        for name, values in filters.items():
+            if name == skip or not values:
+                continue
+            parts.append("(E'\\n' || p.keys || E'\\n') LIKE ANY(%s)")
+            params.append([f"%\n{_like(name)}={_like(value)}\n%" for value in values])
+        return " AND ".join(parts), params
+
+    def _scan_pages(self, parsed, filters, skip, wanted) -> Scan | None:
+        """Whether to read the first ``wanted`` matches from the first postings in physical order rather
+        than through the GIN index, whose bitmap holds every match first, and which decodes the whole list of
+        each frequent word and facet value of the query. From the planner's estimates of the rows that
+        match (``fraction``) and, with facets, of those that have the chosen facet values (``facets``): a scan
+        reads ``wanted / fraction`` rows, tests the facet values of each (cheap) and the full text of those
+        with the facet values (SCAN_COST); the index reads at least every match and every posting of the
+        facet values. None when the index is cheaper, when more than SCAN_ROWS rows would need the full-text
+        test or when the table has no statistics yet."""
+        if not SCAN_ROWS or (parsed.is_empty and not filters):
+            return None
+        # The statistics do not know phrases (they estimate the words), and each row costs a recheck.
+        if any(group.phrases and not group.concepts for group in parsed.groups):
+            return None
+        tuples, stats_pages, pages = _table_stats(self.POSTING)
+        if tuples <= 0 or stats_pages <= 0:
+            return None
+        where, params = self.where(parsed, filters, skip, inline=True)
+        fraction = max(self._estimated_rows(where, params) / tuples, 1e-9)
+        test, test_params = self._facet_test(filters, skip)
+        facets = 1.0
+        if test and parsed.groups:
+            facet_where, facet_params = self.where(ParsedQuery("", []), filters, skip, inline=True)
+            facets = max(min(self._estimated_rows(facet_where, facet_params) / tuples, 1.0), fraction)
+        needed = wanted / fraction
+        tested = needed * facets  # rows whose full text is tested
+        scan_cost = (tested - wanted) * SCAN_COST + (needed * SCAN_FILTER_COST if facets < 1 else 0)
+        index_cost = tuples * (fraction + (facets if facets < 1 else 0))
+        if tested > SCAN_ROWS or scan_cost > index_cost:
             return None
         scan_pages = int(1.5 * needed * stats_pages / tuples) + 1
         # None: to the end of the table, however much it has grown since ``pages`` was read.
-        return (scan_pages if scan_pages < pages else None), pages
+        return Scan(
+            scan_pages if scan_pages < pages else None, pages, test if facets < 1 else "", test_params
+        )
 
-    def sample(self, parsed, filters, skip, size, titles=False) -> tuple[list[str], int, bool, int | None]:
+    def sample(self, parsed, filters, skip, size, titles=False) -> Sample:
         """The first ``size`` matches in the table's physical order (postings are written in a fixed shuffled
         order, see ``indexing.rebuild``); above ``size``, the total is estimated from how many rows the sample
         spans, as SQLite's is from rowids. Counting every match instead reads a page per match: 22,000 pages
         for the most common word at 100,000 documents. With ``titles``, whether each sampled match matches in
-        its title too (a short vector in the row already read) estimates how many do."""
+        its title too (a short vector in the row already read) estimates how many do, and the first sampled
+        matches of each kind are kept (``Sample.head``): they begin the page of results in index order."""
         where, params = self.where(parsed, filters, skip)
         title, title_params = "FALSE", []
         if titles and parsed.groups:
@@ -560,42 +620,54 @@ class PostgresMatcher(Matcher):
             title = f"p.title @@ ({words})"
         columns = (
             "p.keys, (p.ctid::text::point)[0]::bigint, (p.ctid::text::point)[1]::bigint, "
-            f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint), {title}"
+            f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint), {title}, "
+            "p.document_id"
         )
         rows, partial, scan = None, None, self._scan_pages(parsed, filters, skip, size + 1)
         if scan:
-            condition, range_params = self._first_pages(where, scan[0])
+            condition, scan_params = self._first_pages(where, params, scan)
             sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {condition} LIMIT %s"  # noqa: S608
-            rows = _fetch(sql, [*title_params, *range_params, *params, size + 1])
-            if len(rows) <= size and scan[0]:
+            rows = _fetch(sql, [*title_params, *scan_params, size + 1])
+            if len(rows) <= size and scan.pages:
                 # Fewer than expected: a smaller sample will do, else the whole table, by the index.
                 partial, rows = (scan, rows) if len(rows) >= max(1, size // 4) else (None, None)
         if rows is None:
             sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {where} LIMIT %s"  # noqa: S608
             rows = _fetch(sql, [*title_params, *params, size + 1])
         keys = [row[0] or "" for row in rows[:size]]
-        in_title = sum(1 for row in rows[:size] if row[4]) if title_params else None
+        in_title, head = None, None
+        if title_params:
+            in_title = sum(1 for row in rows[:size] if row[4])
+            # In index order (the sample is the first matches in it; a page reads them ordered by ctid).
+            ordered = sorted(rows[:size], key=lambda row: (row[1], row[2]))
+            head = tuple(
+                tuple(row[5] for row in ordered if bool(row[4]) == wanted)[:PAGE_SIZE]
+                for wanted in (True, False)
+            )
         if partial:
             per_page = max(row[2] for row in rows)
-            total = _estimate(len(rows), partial[0] * per_page, partial[1] * per_page)
-            return keys, total, False, None if in_title is None else round(in_title * total / len(rows))
+            total = _estimate(len(rows), partial.pages * per_page, partial.total_pages * per_page)
+            return Sample(keys, total, False, _scaled(in_title, total, len(rows)), head)
         if len(rows) <= size:
-            return keys, len(rows), True, in_title
+            return Sample(keys, len(rows), True, in_title, head)
         # How many rows the sample spans, from the first match's position to the last's; rows per page are
         # the highest line number met (the table's statistics may be missing or old).
         per_page, pages = max(row[2] for row in rows), rows[0][3]
         (_, first_block, first_line, *_), (_, last_block, last_line, *_) = rows[0], rows[size - 1]
         reached = (last_block - first_block) * per_page + last_line - first_line + 1
         total = _estimate(size, max(int(reached), size), int(pages * per_page))
-        return keys, total, False, None if in_title is None else round(in_title * total / size)
+        return Sample(keys, total, False, _scaled(in_title, total, size), head)
 
     @staticmethod
-    def _first_pages(where, scan_pages) -> tuple[str, list]:
-        """``where`` tested row by row on the postings of the first ``scan_pages`` pages (None: all), in order,
-        not through the index (``COALESCE`` hides the condition from it); the condition's own parameters
-        follow the returned ones."""
-        end = f"({scan_pages if scan_pages else 2**31 - 1},0)"
-        return f"p.ctid >= '(0,0)'::tid AND p.ctid < %s::tid AND COALESCE({where}, FALSE)", [end]
+    def _first_pages(where, params, scan) -> tuple[str, list]:
+        """``where`` tested row by row on the postings of the first ``scan.pages`` pages (None: all), in order,
+        not through the index (``COALESCE`` hides the condition from it), after the facet test of the scan
+        (``CASE`` keeps that order)."""
+        end = f"({scan.pages if scan.pages else 2**31 - 1},0)"
+        condition = f"COALESCE({where}, FALSE)"
+        if scan.test:
+            condition = f"CASE WHEN {scan.test} THEN {condition} ELSE FALSE END"
+        return f"p.ctid >= '(0,0)'::tid AND p.ctid < %s::tid AND {condition}", [end, *scan.params, *params]
 
     def _documents(self, where, params, order, offset, limit, scan=None) -> list:
         """The documents of a page of the postings that match ``where``, in the order ``order`` (ascending,
@@ -616,9 +688,9 @@ class PostgresMatcher(Matcher):
 
         in_order = f"SELECT p.document_id, p.ctid AS n FROM {self.POSTING} p WHERE "  # noqa: S608
         if order is None and scan:
-            condition, range_params = self._first_pages(where, scan[0])
-            documents = fetch(in_order + condition, [*range_params, *params])
-            if len(documents) == limit or not scan[0]:
+            condition, scan_params = self._first_pages(where, params, scan)
+            documents = fetch(in_order + condition, scan_params)
+            if len(documents) == limit or not scan.pages:
                 return documents
         if order is None:
             return fetch(in_order + where, params)
@@ -633,7 +705,7 @@ class PostgresMatcher(Matcher):
         order = f"-(4 * ts_rank(p.title, ({words})) + ts_rank(p.body, ({words})))"
         return self._documents(where, [*word_params, *word_params, *params], order, offset, limit)
 
-    def page(self, parsed, filters, rank_all, sort, offset, limit, in_title=None) -> list:
+    def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None) -> list:
         if sort == "date" or parsed.is_empty:
             if not filters and parsed.is_empty:
                 return list(_by_date(Document.objects.defer(*HEAVY))[offset : offset + limit])
@@ -644,7 +716,7 @@ class PostgresMatcher(Matcher):
         if rank_all:
             where, params = self.where(parsed, filters)
             return self._ranked(where, params, parsed, offset, limit)
-        return _tiered(self, parsed, filters, None, offset, limit, in_title)
+        return _tiered(self, parsed, filters, None, offset, limit, sample)
 
     def _title_where(self, parsed, filters) -> tuple[str, list]:
         """Postings whose title matches the query and, with facets, whose body (which holds the title too)
@@ -704,6 +776,15 @@ def _fetch(sql, params) -> list:
         return cursor.fetchall()
 
 
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern that matches only itself."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _scaled(count: int | None, total: int, sampled: int) -> int | None:
+    return None if count is None else round(count * total / sampled)
+
+
 def _estimate(found: int, reached: int, extent: int) -> int:
     """How many matches there are when ``found`` were met in the first ``reached`` of ``extent`` positions of
     a shuffled index, rounded to two significant digits (it is shown as an estimate)."""
@@ -712,20 +793,28 @@ def _estimate(found: int, reached: int, extent: int) -> int:
     return max(found + 1, int(round(estimate, -digits)))
 
 
-def _tiered(matcher, parsed, filters, expression, offset, limit, in_title=None) -> list:
+def _tiered(matcher, parsed, filters, expression, offset, limit, sample=None) -> list:
     """A page of a very large result: documents whose title matches come first (ranked when there are no
     more than RANK_ALL of them), then the others in index order, which is a fixed shuffle. The first page
-    needs no count of the title matches: an estimate (``in_title``, from the sample) decides whether they
-    are ranked, or the statement that ranks them counts them too; a short page of them shows where they
-    end."""
+    needs no count of the title matches: an estimate (``sample.in_title``) decides whether they are ranked,
+    or the statement that ranks them counts them too; a short page of them shows where they end. The sample
+    holds the first matches in index order, so the first page's matches in index order come from it when it
+    has enough of them (``sample.head``) instead of from one more search."""
+    in_title = sample.in_title if sample else None
     if offset == 0:
-        if in_title is not None:
-            documents = matcher.title_page(parsed, filters, in_title <= RANK_ALL, 0, limit)
-        else:
+        head = sample.head if sample and sample.head else ((), ())
+        if in_title is None:
             documents = matcher.counted_title_page(parsed, filters, limit)
+        elif in_title > RANK_ALL and len(head[0]) >= limit:
+            documents = _by_ids(head[0][:limit])
+        else:
+            documents = matcher.title_page(parsed, filters, in_title <= RANK_ALL, 0, limit)
         if documents is not None:
-            if len(documents) < limit:
-                documents += matcher.rest_page(parsed, filters, expression, 0, limit - len(documents))
+            wanted = limit - len(documents)
+            if wanted and len(head[1]) >= wanted:
+                documents += _by_ids(head[1][:wanted])
+            elif wanted:
+                documents += matcher.rest_page(parsed, filters, expression, 0, wanted)
             return documents
     estimate = in_title
     in_title = matcher.title_count(parsed, filters, cap=RANK_ALL + 1)
@@ -740,6 +829,12 @@ def _tiered(matcher, parsed, filters, expression, offset, limit, in_title=None) 
         rest_offset = max(0, offset - in_title)
         documents += matcher.rest_page(parsed, filters, expression, rest_offset, limit - len(documents))
     return documents
+
+
+def _by_ids(ids) -> list:
+    """The documents of ``ids``, in that order, with the fields a result shows."""
+    found = Document.objects.filter(pk__in=ids).only(*SHOWN).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 def get_matcher() -> Matcher:
@@ -827,7 +922,7 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     matcher = get_matcher()
     key = (
         "counts",
-        2,  # the shape of what ``_counts`` returns
+        3,  # the shape of what ``_counts`` returns
         type(matcher).__name__,
         parsed.raw,
         sorted(filters.items()),
@@ -835,17 +930,17 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
         OTHER_VALUES_SAMPLE,
         RANK_ALL,
     )
-    total, exact, facets, approximate, in_title = cached(key, lambda: _counts(matcher, parsed, filters))
+    total, exact, facets, approximate, sample = cached(key, lambda: _counts(matcher, parsed, filters))
     pages = max(1, -(-total // PAGE_SIZE))
     # An estimated total may be short (documents added since the last rebuild sit at the end of the index,
     # past where the sample reaches), so pages beyond it are still served, and a full page offers the next.
     page = min(max(1, page), pages) if exact else max(1, page)
     offset = (page - 1) * PAGE_SIZE
     rank_all = exact and total <= RANK_ALL  # else: title matches first, then index order
-    documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE, in_title) if total else []
+    documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE, sample) if total else []
     if not exact and not documents and page > 1:  # past the end of an overestimate
         page, offset = 1, 0
-        documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE, in_title)
+        documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE, sample)
     if not exact and len(documents) < PAGE_SIZE:  # the last page: now the total is known
         total, exact = offset + len(documents), True
     elif not exact:
@@ -857,20 +952,23 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
         if suggestion and _count(suggestion):
             results.suggestion = suggestion
     terms = [t for g in parsed.groups for t in g.highlight_terms]
+    kinds = {value: str(label) for value, label in Kind.choices}  # translated once, not once per result
     for document in documents:
+        document.kind_label = kinds.get(document.kind, document.kind)
         document.snippet = highlight(document.summary or document.text[:400], terms, length=260)
         document.highlighted_heading = highlight(document.heading, terms, length=400)
     return results
 
 
-def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, bool, int | None]:
-    """The number of matches, whether it is exact, the facet counts, whether they are estimates and, where
-    the matcher can tell from its sample, about how many of the matches match in their title."""
-    keys, total, exact, in_title = matcher.sample(parsed, filters, None, FACET_SAMPLE, titles=True)
+def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, bool, Sample]:
+    """The number of matches, whether it is exact, the facet counts, whether they are estimates and what the
+    page needs of the sample (without its facet values: see ``_tiered``)."""
+    sample = matcher.sample(parsed, filters, None, FACET_SAMPLE, titles=True)
+    total, exact = sample.total, sample.exact
     if parsed.is_empty and not filters and not exact:
         total, exact = Document.objects.count(), True
-    facets, approximate = facet_counts(matcher, parsed, filters, keys, total)
-    return total, exact, facets, approximate or not exact, in_title
+    facets, approximate = facet_counts(matcher, parsed, filters, sample.keys, total)
+    return total, exact, facets, approximate or not exact, sample._replace(keys=[])
 
 
 def _count(raw: str) -> int:
@@ -878,7 +976,7 @@ def _count(raw: str) -> int:
     parsed = parse(raw)
     if parsed.is_empty:
         return 0
-    return min(1, get_matcher().sample(parsed, {}, None, 1)[1])
+    return min(1, get_matcher().sample(parsed, {}, None, 1).total)
 
 
 def _tally(tallies, keys, names, total) -> bool:
@@ -902,7 +1000,9 @@ def facet_counts(
     tallies = {name: Counter() for name in FACET_ORDER}
     approximate = _tally(tallies, keys, set(FACET_ORDER) - set(filters), total)
     for name in filters:
-        others, size, exact, _ = matcher.sample(parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE))
+        others, size, exact, *_ = matcher.sample(
+            parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE)
+        )
         approximate = _tally(tallies, others, {name}, size) or not exact or approximate
         # A chosen value stays listed (so that it can be unchosen) even when its sample missed it: the only
         # chosen value of its facet counts every match; one of several, too few to be sampled.

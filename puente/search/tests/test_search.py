@@ -277,6 +277,52 @@ class SearchTests(TestCase):
         self.assertEqual(self.search(q="welcome desk", page="nonsense").status_code, 200)
         self.assertEqual(self.search(q="welcome desk", page="99999999999999999999").status_code, 200)
 
+    def test_the_first_page_of_a_large_result_comes_from_the_sample(self):
+        """Where the sample tells which of its matches match in their title (PostgreSQL), the first page of
+        a large result (title matches first, then the others, in index order) is taken from it instead of
+        searched again: the same page either way."""
+        from django.test.utils import CaptureQueriesContext
+
+        for i in range(12):
+            make_practice(f"Welcome desk number {i}", summary="A welcome desk for newcomers.")
+        for i in range(8):
+            make_practice(f"Reception point {i}", summary="A welcome desk for newcomers.")
+        counts = engine._counts
+
+        def first_page(query, keep_head, **facets):
+            def without_head(*args):
+                total, exact, facet_counts, approximate, sample = counts(*args)
+                return total, exact, facet_counts, approximate, sample._replace(head=None)
+
+            with (
+                mock.patch.object(engine, "PAGE_SIZE", 5),
+                mock.patch.object(engine, "FACET_SAMPLE", 10),
+                mock.patch.object(engine, "RANK_ALL", 2),
+                mock.patch.object(engine, "_counts", counts if keep_head else without_head),
+                CaptureQueriesContext(connection) as queries,
+            ):
+                engine.index_changed()
+                titles = self.titles(self.search(q=query, **facets))
+            searches = sum(1 for q in queries.captured_queries if " MATCH " in q["sql"] or "@@" in q["sql"])
+            return titles, searches
+
+        postgres = connection.vendor == "postgresql"
+        for query, facets in (
+            ("welcome desk", {}),
+            ("newcomers", {}),
+            ("welcome desk", {"kind": "practice"}),
+        ):
+            (page, searches), (expected, searched) = (
+                first_page(query, True, **facets),
+                first_page(query, False, **facets),
+            )
+            self.assertEqual(page, expected, query)
+            self.assertEqual(len(page), 5)
+            if query == "welcome desk":  # title matches first (the others are not ranked: RANK_ALL)
+                self.assertTrue(all(t.startswith("Welcome desk") for t in page), page)
+            # PostgreSQL: one search fewer (the sample's) than without the sample's first matches.
+            self.assertEqual(searches, searched - 1 if postgres else searched, query)
+
     def test_bad_queries_give_a_normal_page(self):
         for query in BAD_QUERIES:
             for language in ("en", "es", "fr"):
@@ -381,6 +427,7 @@ class SearchTests(TestCase):
                 mock.patch.object(engine, "_table_stats", return_value=(8.0, 1, 1)),
                 mock.patch.object(engine, "SCAN_ROWS", scan_rows),
                 mock.patch.object(engine, "SCAN_COST", 0),
+                mock.patch.object(engine, "SCAN_FILTER_COST", 0),
                 mock.patch.object(engine, "FACET_SAMPLE", 2),
                 CaptureQueriesContext(connection) as queries,
             ):
