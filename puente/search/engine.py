@@ -303,13 +303,15 @@ class Sample(NamedTuple):
     (estimated when there are more than ``size``), whether that number is exact, and, when asked for
     ``titles`` and where the matcher can tell, about how many of the matches match in their title
     (``in_title``) and the first sampled matches that do and that do not, as document ids in index order
-    (``head``: the first page of a large result, see ``_tiered``)."""
+    (``head``: the first page of a large result, see ``_tiered``). When the sample holds every match,
+    ``ids`` lists their postings, so that ranking them needs no second search."""
 
     keys: list
     total: int
     exact: bool
     in_title: int | None = None
     head: tuple[tuple, tuple] | None = None
+    ids: tuple | None = None  # with ``titles``, when the sample holds every match: their postings' ids
 
 
 def _by_date(queryset):
@@ -401,7 +403,7 @@ class SQLiteMatcher(Matcher):
         rows = _fetch(sql, [expression, size + 1])
         keys = [row[1] or "" for row in rows[:size]]
         if len(rows) <= size:
-            return Sample(keys, len(rows), True)
+            return Sample(keys, len(rows), True, ids=tuple(row[0] for row in rows) if titles else None)
         last, highest = rows[size - 1][0], rows[0][2]
         return Sample(keys, _estimate(size, last, highest), False)
 
@@ -428,16 +430,24 @@ class SQLiteMatcher(Matcher):
             return None
         return self._ranked(parsed, filters, 0, limit, title=True, cap=RANK_ALL + 1)
 
-    def _ranked(self, parsed, filters, offset, limit, title=False, cap=None) -> list | None:
+    def _ranked(self, parsed, filters, offset, limit, title=False, cap=None, ids=None) -> list | None:
         """A page of the matches by BM25. ``bm25()`` reads the whole list of every word of its expression to
         weigh it, so it weighs the query's words only: not the marker (in every document: at 100,000
         documents a 60 ms read per query) nor the facet words (a popular topic is in thousands of
         documents). With facets, the matches are found first (at most RANK_ALL) and joined to the ranked
         words. Index entries of other models have no posting. With ``cap``, only the first ``cap`` matches are
-        candidates, and None is returned when there are that many (the ranking would not be over all)."""
+        candidates, and None is returned when there are that many (the ranking would not be over all). With
+        ``ids`` (every match, from the sample), those are the candidates: no second search for them."""
         column = "title" if title else "{title body}"
         words = f"{column} : (" + " AND ".join(self._words(parsed)) + ")"
         bm25 = f"bm25({self.FTS}, 0.0, 1.0, 4.0)"
+        if ids is not None:
+            rows = (
+                "WITH c AS MATERIALIZED (SELECT value AS r FROM json_each(%s)) "  # noqa: S608
+                f"SELECT x.rowid AS r, {bm25} AS n FROM {self.FTS} x JOIN c ON c.r = +x.rowid "
+                f"WHERE {self.FTS} MATCH %s ORDER BY n, x.rowid LIMIT %s OFFSET %s"
+            )
+            return self._documents(rows, [json.dumps(list(ids)), words, limit, offset])
         if filters:
             everything = (
                 self._title_expression(parsed, filters) if title else self.expression(parsed, filters)
@@ -477,7 +487,7 @@ class SQLiteMatcher(Matcher):
             return list(_by_date(ids).defer(*HEAVY)[offset : offset + limit])
         expression = self.expression(parsed, filters)
         if rank_all:
-            return self._ranked(parsed, filters, offset, limit)
+            return self._ranked(parsed, filters, offset, limit, ids=sample.ids if sample else None)
         return _tiered(self, parsed, filters, expression, offset, limit, sample)
 
     def title_count(self, parsed, filters, cap=None) -> int:
@@ -621,7 +631,7 @@ class PostgresMatcher(Matcher):
         columns = (
             "p.keys, (p.ctid::text::point)[0]::bigint, (p.ctid::text::point)[1]::bigint, "
             f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint), {title}, "
-            "p.document_id"
+            "p.document_id, p.id"
         )
         rows, partial, scan = None, None, self._scan_pages(parsed, filters, skip, size + 1)
         if scan:
@@ -649,7 +659,8 @@ class PostgresMatcher(Matcher):
             total = _estimate(len(rows), partial.pages * per_page, partial.total_pages * per_page)
             return Sample(keys, total, False, _scaled(in_title, total, len(rows)), head)
         if len(rows) <= size:
-            return Sample(keys, len(rows), True, in_title, head)
+            ids = tuple(row[6] for row in rows) if titles else None
+            return Sample(keys, len(rows), True, in_title, head, ids)
         # How many rows the sample spans, from the first match's position to the last's; rows per page are
         # the highest line number met (the table's statistics may be missing or old).
         per_page, pages = max(row[2] for row in rows), rows[0][3]
@@ -713,6 +724,8 @@ class PostgresMatcher(Matcher):
             sql = f"SELECT p.document_id FROM {self.POSTING} p WHERE {where}"  # noqa: S608
             ids = Document.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
             return list(_by_date(ids).defer(*HEAVY)[offset : offset + limit])
+        if rank_all and sample and sample.ids is not None:  # every match is known: rank those
+            return self._ranked("p.id = ANY(%s)", [list(sample.ids)], parsed, offset, limit)
         if rank_all:
             where, params = self.where(parsed, filters)
             return self._ranked(where, params, parsed, offset, limit)

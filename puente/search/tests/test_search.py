@@ -277,10 +277,11 @@ class SearchTests(TestCase):
         self.assertEqual(self.search(q="welcome desk", page="nonsense").status_code, 200)
         self.assertEqual(self.search(q="welcome desk", page="99999999999999999999").status_code, 200)
 
-    def test_the_first_page_of_a_large_result_comes_from_the_sample(self):
+    def test_pages_reuse_what_the_sample_found(self):
         """Where the sample tells which of its matches match in their title (PostgreSQL), the first page of
         a large result (title matches first, then the others, in index order) is taken from it instead of
-        searched again: the same page either way."""
+        searched again; a sample that holds every match gives the candidates to rank (both engines). The
+        same page either way."""
         from django.test.utils import CaptureQueriesContext
 
         for i in range(12):
@@ -289,16 +290,16 @@ class SearchTests(TestCase):
             make_practice(f"Reception point {i}", summary="A welcome desk for newcomers.")
         counts = engine._counts
 
-        def first_page(query, keep_head, **facets):
-            def without_head(*args):
+        def first_page(query, keep, sample_size=10, rank_all=2, **facets):
+            def forgetful(*args):
                 total, exact, facet_counts, approximate, sample = counts(*args)
-                return total, exact, facet_counts, approximate, sample._replace(head=None)
+                return total, exact, facet_counts, approximate, sample._replace(head=None, ids=None)
 
             with (
                 mock.patch.object(engine, "PAGE_SIZE", 5),
-                mock.patch.object(engine, "FACET_SAMPLE", 10),
-                mock.patch.object(engine, "RANK_ALL", 2),
-                mock.patch.object(engine, "_counts", counts if keep_head else without_head),
+                mock.patch.object(engine, "FACET_SAMPLE", sample_size),
+                mock.patch.object(engine, "RANK_ALL", rank_all),
+                mock.patch.object(engine, "_counts", counts if keep else forgetful),
                 CaptureQueriesContext(connection) as queries,
             ):
                 engine.index_changed()
@@ -321,6 +322,15 @@ class SearchTests(TestCase):
             if query == "welcome desk":  # title matches first (the others are not ranked: RANK_ALL)
                 self.assertTrue(all(t.startswith("Welcome desk") for t in page), page)
             # PostgreSQL: one search fewer (the sample's) than without the sample's first matches.
+            self.assertEqual(searches, searched - 1 if postgres else searched, query)
+        # Every match in the sample (20 of them): ranked among those, without searching for them again
+        # (SQLite still matches the query's words, to weigh them).
+        for query, facets in (("welcome desk", {}), ("newcomers", {"kind": "practice"})):
+            (page, searches), (expected, searched) = (
+                first_page(query, keep, sample_size=100, rank_all=100, **facets) for keep in (True, False)
+            )
+            self.assertEqual(page, expected, query)
+            self.assertEqual(len(page), 5)
             self.assertEqual(searches, searched - 1 if postgres else searched, query)
 
     def test_bad_queries_give_a_normal_page(self):
