@@ -37,7 +37,12 @@ RANK_ALL = 1000  # above this many matches, title matches come first (ranked), t
 # cheaper (see ``PostgresMatcher._scan_pages``).
 SCAN_ROWS = 8000
 SCAN_COST = 7  # rechecking a row costs about seven times reading a match from the index (2 and 0.3 µs here)
-SCAN_FILTER_COST = 1  # testing a row's facet values costs about as much as reading a match from the index
+# With chosen facets, in units of one posting decoded by the index (0.1 µs here): testing a row's facet values
+# (in the row) and, for a row that has them, its full text (a vector often stored out of line, 5 µs); only
+# for words in a tenth of the documents or more (the index skips through the facets' lists with rarer words).
+SCAN_FILTER_COST = 1
+SCAN_FACET_COST = 50
+SCAN_DENSE = 0.1
 MIN_TYPO_LENGTH = 5
 CACHE_SECONDS = 60  # how long a query's parse, total and facet counts are reused (see ``index_changed``)
 GENERATION_KEY = "search-index-generation"
@@ -606,8 +611,15 @@ class PostgresMatcher(Matcher):
             facets = max(min(self._estimated_rows(facet_where, facet_params) / tuples, 1.0), fraction)
         needed = wanted / fraction
         tested = needed * facets  # rows whose full text is tested
-        scan_cost = (tested - wanted) * SCAN_COST + (needed * SCAN_FILTER_COST if facets < 1 else 0)
-        index_cost = tuples * (fraction + (facets if facets < 1 else 0))
+        if facets < 1:
+            # The index decodes the lists of the words (the planner takes them as independent of the facet
+            # values) and of the facet values; with a rarer word, it skips through the facets' lists.
+            if fraction / facets < SCAN_DENSE:
+                return None
+            scan_cost = tested * SCAN_FACET_COST + needed * SCAN_FILTER_COST
+            index_cost = tuples * (fraction / facets + facets)
+        else:
+            scan_cost, index_cost = (needed - wanted) * SCAN_COST, tuples * fraction
         if tested > SCAN_ROWS or scan_cost > index_cost:
             return None
         scan_pages = int(1.5 * needed * stats_pages / tuples) + 1

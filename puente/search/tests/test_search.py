@@ -425,29 +425,43 @@ class SearchTests(TestCase):
 
     def test_common_words_are_sampled_from_the_first_postings(self):
         """PostgreSQL: when the statistics say that the first postings hold the sample, they are read in
-        order without the index; the results are the same as through the index."""
+        order without the index, testing the chosen facet values in the row first; the results are the same
+        as through the index."""
         if connection.vendor != "postgresql":
             self.skipTest("PostgreSQL only")
         from django.test.utils import CaptureQueriesContext
 
-        seen = {}
-        for scan_rows in (0, 10_000):
-            with (
-                # Statistics as ANALYZE would leave them (they are not transactional, so not run here).
-                mock.patch.object(engine, "_table_stats", return_value=(8.0, 1, 1)),
-                mock.patch.object(engine, "SCAN_ROWS", scan_rows),
-                mock.patch.object(engine, "SCAN_COST", 0),
-                mock.patch.object(engine, "SCAN_FILTER_COST", 0),
-                mock.patch.object(engine, "FACET_SAMPLE", 2),
-                CaptureQueriesContext(connection) as queries,
-            ):
-                engine.index_changed()
-                results = self.search(q="migrants", kind="practice").context["results"]
-            seen[scan_rows] = (results.total, [d.heading for d in results.documents], results.facets)
-            scanned = any("::tid" in q["sql"] for q in queries.captured_queries)
-            self.assertEqual(scanned, bool(scan_rows))
-        self.assertEqual(seen[0], seen[10_000])
-        self.assertEqual(seen[0][0], 3)
+        # A facet value that begins like another must not pass for it.
+        make_practice("Migrants and the cost of sending money", topics=[make_topic("Remittances costs")])
+        selections = [
+            {"kind": "practice"},
+            {"topic": "remittances"},
+            {"topic": ["remittances", "social-inclusion"], "country": "cl"},
+        ]
+        for selection in selections:
+            seen = {}
+            for scan_rows in (0, 10_000):
+                with (
+                    # Statistics as ANALYZE would leave them (they are not transactional, so not run here).
+                    mock.patch.object(engine, "_table_stats", return_value=(1000.0, 1, 1)),
+                    mock.patch.object(engine, "SCAN_ROWS", scan_rows),
+                    mock.patch.object(engine, "SCAN_COST", 0),
+                    mock.patch.object(engine, "SCAN_FILTER_COST", 0),
+                    mock.patch.object(engine, "SCAN_FACET_COST", 0),
+                    mock.patch.object(engine, "SCAN_DENSE", 0),
+                    mock.patch.object(engine, "FACET_SAMPLE", 2),
+                    CaptureQueriesContext(connection) as queries,
+                ):
+                    engine.index_changed()
+                    results = self.search(q="migrants", **selection).context["results"]
+                seen[scan_rows] = (results.total, [d.heading for d in results.documents], results.facets)
+                sql = [q["sql"] for q in queries.captured_queries]
+                self.assertEqual(any("::tid" in q for q in sql), bool(scan_rows), selection)
+                self.assertEqual(any("LIKE ANY" in q for q in sql), bool(scan_rows), selection)
+            self.assertEqual(seen[0], seen[10_000], selection)
+            if selection == {"topic": "remittances"}:
+                self.assertEqual(seen[0][:2], (1, ["3x1 Remittance Programme"]))
+        self.assertEqual(seen[0][0], 2)  # the two practices in Chile
 
     def test_cached_counts_follow_changes_to_the_index(self):
         self.assertEqual(self.search(q="returnees").context["results"].total, 0)
