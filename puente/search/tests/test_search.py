@@ -20,6 +20,7 @@ from puente.practices.models import Practice
 
 from .. import engine
 from ..models import Document, Posting
+from ..sources import FACET_ORDER
 
 BAD_QUERIES = [
     "",
@@ -431,7 +432,9 @@ class SearchTests(TestCase):
             self.skipTest("PostgreSQL only")
         from django.test.utils import CaptureQueriesContext
 
-        # A facet value that begins like another must not pass for it.
+        # A facet value that begins like another must not pass for it; the test of a row's facet values
+        # relies on no facet name ending another.
+        self.assertFalse([(a, b) for a in FACET_ORDER for b in FACET_ORDER if a != b and a.endswith(b)])
         make_practice("Migrants and the cost of sending money", topics=[make_topic("Remittances costs")])
         selections = [
             {"kind": "practice"},
@@ -457,7 +460,7 @@ class SearchTests(TestCase):
                 seen[scan_rows] = (results.total, [d.heading for d in results.documents], results.facets)
                 sql = [q["sql"] for q in queries.captured_queries]
                 self.assertEqual(any("::tid" in q for q in sql), bool(scan_rows), selection)
-                self.assertEqual(any("LIKE ANY" in q for q in sql), bool(scan_rows), selection)
+                self.assertEqual(any("strpos(p.keys" in q for q in sql), bool(scan_rows), selection)
             self.assertEqual(seen[0], seen[10_000], selection)
             if selection == {"topic": "remittances"}:
                 self.assertEqual(seen[0][:2], (1, ["3x1 Remittance Programme"]))
