@@ -1031,11 +1031,14 @@ def facet_counts(
             parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE)
         )
         approximate = _tally(tallies, others, {name}, size) or not exact or approximate
-        # A chosen value stays listed (so that it can be unchosen) even when its sample missed it: the only
-        # chosen value of its facet counts every match; one of several, too few to be sampled.
+        # A chosen value stays listed (so that it can be unchosen) even when its sample missed it. The only
+        # chosen value of its facet counts every match (the same number as the total, estimated or not); one
+        # of several, too few to be sampled.
         for value in filters[name]:
-            if value not in tallies[name]:
-                tallies[name][value] = total if len(filters[name]) == 1 else 0
+            if len(filters[name]) == 1:
+                tallies[name][value] = total
+            elif value not in tallies[name]:
+                tallies[name][value] = 0
     counts = {}
     for name, values in tallies.items():
         chosen = set(filters.get(name, []))

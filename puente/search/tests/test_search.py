@@ -232,6 +232,8 @@ class SearchTests(TestCase):
         # be unchosen); the other facets and the results are exact.
         self.assertIn("practice", facets["kind"])
         self.assertLessEqual(len(facets["kind"]), 2)
+        # The only chosen value of its facet counts every match: the number of results, not an estimate.
+        self.assertEqual(facets["kind"]["practice"], results.total)
         self.assertContains(response, 'name="kind" value="practice" checked')
         self.assertEqual(facets["country"], {"cl": 2, "mx": 1})
         self.assertEqual(results.total, 3)
