@@ -592,8 +592,8 @@ class PostgresMatcher(Matcher):
         than through the GIN index, whose bitmap holds every match first, and which decodes the whole list of
         each frequent word and facet value of the query. From the planner's estimates of the rows that
         match (``fraction``) and, with facets, of those that have the chosen facet values (``facets``): a scan
-        reads ``wanted / fraction`` rows, tests the facet values of each (cheap) and the full text of those
-        with the facet values (SCAN_COST); the index reads at least every match and every posting of the
+        reads ``wanted / fraction`` rows, tests the facet values of each (SCAN_FILTER_COST) and the full text of
+        those with the facet values (SCAN_FACET_COST; without facets, SCAN_COST); the index reads at least every match and every posting of the
         facet values. None when the index is cheaper, when more than SCAN_ROWS rows would need the full-text
         test or when the table has no statistics yet."""
         if not SCAN_ROWS or (parsed.is_empty and not filters):
@@ -626,9 +626,9 @@ class PostgresMatcher(Matcher):
             return None
         scan_pages = int(1.5 * needed * stats_pages / tuples) + 1
         # None: to the end of the table, however much it has grown since ``pages`` was read.
-        return Scan(
-            scan_pages if scan_pages < pages else None, pages, test if facets < 1 else "", test_params
-        )
+        if facets == 1:  # no facet test: every row scanned gets the full-text test
+            test, test_params = "", []
+        return Scan(scan_pages if scan_pages < pages else None, pages, test, test_params)
 
     def sample(self, parsed, filters, skip, size, titles=False) -> Sample:
         """The first ``size`` matches in the table's physical order (postings are written in a fixed shuffled
@@ -801,11 +801,6 @@ def _fetch(sql, params) -> list:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def _like(text: str) -> str:
-    """``text`` as a LIKE pattern that matches only itself."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _scaled(count: int | None, total: int, sampled: int) -> int | None:

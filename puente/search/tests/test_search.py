@@ -19,7 +19,7 @@ from puente.organizations.models import OrganisationType
 from puente.practices.models import Practice
 
 from .. import engine
-from ..models import Document, Posting
+from ..models import Document, Facet, Posting
 from ..sources import FACET_ORDER
 
 BAD_QUERIES = [
@@ -442,8 +442,10 @@ class SearchTests(TestCase):
             {"kind": "practice"},
             {"topic": "remittances"},
             {"topic": ["remittances", "social-inclusion"], "country": "cl"},
+            {"q": "", "country": "cl"},  # facets without a query: no facet test, the full text is the facets
         ]
         for selection in selections:
+            selection = {"q": "migrants", **selection}
             seen = {}
             for scan_rows in (0, 10_000):
                 with (
@@ -458,15 +460,19 @@ class SearchTests(TestCase):
                     CaptureQueriesContext(connection) as queries,
                 ):
                     engine.index_changed()
-                    results = self.search(q="migrants", **selection).context["results"]
+                    results = self.search(**selection).context["results"]
                 seen[scan_rows] = (results.total, [d.heading for d in results.documents], results.facets)
                 sql = [q["sql"] for q in queries.captured_queries]
                 self.assertEqual(any("::tid" in q for q in sql), bool(scan_rows), selection)
-                self.assertEqual(any("strpos(p.keys" in q for q in sql), bool(scan_rows), selection)
+                tested = bool(scan_rows and selection["q"])
+                self.assertEqual(any("strpos(p.keys" in q for q in sql), tested, selection)
             self.assertEqual(seen[0], seen[10_000], selection)
-            if selection == {"topic": "remittances"}:
+            if selection == {"q": "migrants", "topic": "remittances"}:
                 self.assertEqual(seen[0][:2], (1, ["3x1 Remittance Programme"]))
-        self.assertEqual(seen[0][0], 2)  # the two practices in Chile
+            if selection["q"] and "country" in selection:
+                self.assertEqual(seen[0][0], 2)  # the two practices in Chile
+        in_chile = Facet.objects.filter(name="country", value="cl").values("document").distinct().count()
+        self.assertEqual(seen[0][0], in_chile)  # without a query: everything in Chile
 
     def test_cached_counts_follow_changes_to_the_index(self):
         self.assertEqual(self.search(q="returnees").context["results"].total, 0)
