@@ -21,7 +21,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, Or, Phrase, PlainText
 
 from . import glossary
-from .models import MARKER, Document, Facet, Kind, Term, facet_token
+from .models import MARKER, PAIRED_FACETS, PAIRS_MARKER, Document, Facet, Kind, Term, facet_token, pair_token
 from .sources import FACET_ORDER
 from .text import MAX_TOKENS, STEMMERS, clean_query, fold, fold_exact, stem, tokens
 
@@ -45,6 +45,7 @@ SCAN_FILTER_COST = 4
 SCAN_FACET_COST = 20
 SCAN_DENSE = 0.1
 MIN_TYPO_LENGTH = 5
+MAX_PAIR_WORDS = 4  # more combinations of two chosen facets' values are matched as the two facets
 CACHE_SECONDS = 60  # how long a query's parse, total and facet counts are reused (see ``index_changed``)
 GENERATION_KEY = "search-index-generation"
 STOPWORDS = {
@@ -358,8 +359,24 @@ class Matcher:
 
 
 def _facet_words(filters: dict, skip: str | None) -> list[list[str]]:
-    """Per chosen facet (but ``skip``), the reserved words of its values (any of them may match)."""
-    return [[facet_token(n, v) for v in values] for n, values in filters.items() if n != skip and values]
+    """Per chosen facet (but ``skip``), the reserved words of its values (any of them may match). Two chosen
+    facets of ``PAIRED_FACETS`` are one group instead, the words of their values' combinations (at most
+    MAX_PAIR_WORDS of them), when the index has those words (``pairs_indexed``)."""
+    chosen = {n: values for n, values in filters.items() if n != skip and values}
+    groups = []
+    for first, second in PAIRED_FACETS:
+        if first not in chosen or second not in chosen:
+            continue
+        if len(chosen[first]) * len(chosen[second]) > MAX_PAIR_WORDS or not pairs_indexed():
+            continue
+        firsts, seconds = chosen.pop(first), chosen.pop(second)
+        groups.append([pair_token(first, a, second, b) for a in firsts for b in seconds])
+    return groups + [[facet_token(n, v) for v in values] for n, values in chosen.items()]
+
+
+def pairs_indexed() -> bool:
+    """Whether every document holds the words of its facet pairs (see ``models.PAIRS_MARKER``)."""
+    return cached(("pairs",), lambda: Term.objects.filter(word=PAIRS_MARKER).exists())
 
 
 class SQLiteMatcher(Matcher):

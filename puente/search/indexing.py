@@ -11,7 +11,7 @@ from wagtail.search.backends import get_search_backends
 
 from . import glossary
 from .engine import index_changed
-from .models import Document, Facet, Posting, Term
+from .models import PAIRS_MARKER, Document, Facet, Posting, Term
 from .sources import SOURCES, Source, load_related, source_for
 from .text import stems, tokens
 
@@ -315,5 +315,6 @@ def rebuild(progress=None, batch_size: int = 500) -> int:
         del index._refresh_title_norms
         index._refresh_title_norms(full=True)
     refresh_postings()
+    _add_terms([PAIRS_MARKER])  # every document now holds its facet pair words
     _changed()
     return done

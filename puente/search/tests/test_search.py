@@ -19,7 +19,7 @@ from puente.organizations.models import OrganisationType
 from puente.practices.models import Practice
 
 from .. import engine
-from ..models import Document, Facet, Posting
+from ..models import PAIRS_MARKER, Document, Facet, Posting, Term, facet_token, pair_token
 from ..sources import FACET_ORDER
 
 BAD_QUERIES = [
@@ -406,6 +406,13 @@ class SearchTests(TestCase):
             self.assertEqual(
                 self.search(q="migrants", kind="practice", country=["cl", "mx"]).status_code, 200
             )
+        # Topic and country: one more, whether the index has the words of their pairs (then cached too).
+        with self.assertNumQueries(5):
+            self.assertEqual(self.search(q="migrants", topic="remittances", country="mx").status_code, 200)
+        with self.assertNumQueries(4):
+            self.assertEqual(
+                self.search(q="migrants", topic="remittances", country=["mx", "cl"]).status_code, 200
+            )
         with self.assertNumQueries(2):
             self.assertEqual(self.search().status_code, 200)
         # More matches than the sample: the number is estimated from the sample; title matches are counted
@@ -473,6 +480,69 @@ class SearchTests(TestCase):
                 self.assertEqual(seen[0][0], 2)  # the two practices in Chile
         in_chile = Facet.objects.filter(name="country", value="cl").values("document").distinct().count()
         self.assertEqual(seen[0][0], in_chile)  # without a query: everything in Chile
+
+    def test_topic_and_country_together_are_one_word_of_the_index(self):
+        """Every document holds one reserved word per combination of its topics and countries, so choosing
+        both is one list for the index to read; an index without those words (built before them: no marker
+        in the vocabulary) is searched by the two facets' words, with the same results and counts."""
+        from django.test.utils import CaptureQueriesContext
+
+        pair = pair_token("topic", "social-inclusion", "country", "cl")
+        topic, country = facet_token("topic", "social-inclusion"), facet_token("country", "cl")
+        in_chile = [
+            "Capacitaciones para funcionarias municipales",
+            "Supporting host communities for refugees",
+        ]
+        selections = [
+            ({"q": "migrants", "topic": "social-inclusion", "country": "cl"}, in_chile),
+            ({"q": "", "topic": "social-inclusion", "country": "cl"}, in_chile),
+            ({"q": "migrants", "topic": "social-inclusion", "country": "cl", "kind": "practice"}, in_chile),
+            ({"q": "refugees", "topic": "social-inclusion", "country": "cl"}, in_chile[1:]),
+            ({"q": "migrants", "topic": "remittances", "country": "cl"}, []),
+            (
+                {"q": "migrants", "topic": ["remittances", "social-inclusion"], "country": ["cl", "mx"]},
+                ["3x1 Remittance Programme", *in_chile],
+            ),
+        ]
+        for selection, expected in selections:
+            seen = []
+            for marked in (True, False):
+                if not marked:
+                    Term.objects.filter(word=PAIRS_MARKER).delete()
+                engine.index_changed()
+                with CaptureQueriesContext(connection) as queries:
+                    response = self.search(**selection)
+                sql = " ".join(q["sql"] for q in queries.captured_queries)
+                results = response.context["results"]
+                self.assertEqual(sorted(self.titles(response)), expected, selection)
+                seen.append((results.total, results.facets))
+                if selection["topic"] == "social-inclusion":
+                    self.assertEqual(pair in sql, marked, selection)
+                    self.assertEqual(
+                        topic in sql and country in sql, True, selection
+                    )  # other values' samples
+            self.assertEqual(seen[0], seen[1], selection)
+            Term.objects.create(word=PAIRS_MARKER, length=len(PAIRS_MARKER))
+        # More combinations than MAX_PAIR_WORDS: the two facets' words.
+        engine.index_changed()
+        with mock.patch.object(engine, "MAX_PAIR_WORDS", 1), CaptureQueriesContext(connection) as queries:
+            response = self.search(q="migrants", topic=["remittances", "social-inclusion"], country="cl")
+        self.assertEqual(sorted(self.titles(response)), in_chile)
+        self.assertNotIn(pair, " ".join(q["sql"] for q in queries.captured_queries))
+
+    def test_pair_words_follow_changes_to_a_record(self):
+        self.assertEqual(self.search(topic="remittances", country="cl").context["results"].total, 0)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.remit.country = self.chile
+            self.remit.save()
+        for selection, total in (({"country": "cl"}, 1), ({"country": "mx"}, 0)):
+            response = self.search(q="remittance", topic="remittances", **selection)
+            self.assertEqual(response.context["results"].total, total, selection)
+        # A new index is marked as holding the pair words; a full rebuild marks an older one.
+        self.assertTrue(Term.objects.filter(word=PAIRS_MARKER).exists())
+        Term.objects.filter(word=PAIRS_MARKER).delete()
+        call_command("rebuild_search", stdout=io.StringIO())
+        self.assertTrue(Term.objects.filter(word=PAIRS_MARKER).exists())
 
     def test_cached_counts_follow_changes_to_the_index(self):
         self.assertEqual(self.search(q="returnees").context["results"].total, 0)
