@@ -148,8 +148,8 @@ class Document(index.Indexed, models.Model):
 class Posting(models.Model):
     """The narrow row that counting and sampling read for one document: its facet values and, on PostgreSQL,
     its title and body vectors (columns ``title`` and ``body``, GIN-indexed, added by the migrations and copied
-    from Wagtail's index entry by ``indexing``, the body with its shingles: see ``CommonWord``). A document
-    row or an index entry holds the whole text (three rows per 8 kB page); this holds little more than the vectors, so a count reads far fewer pages. Its id is
+    from Wagtail's index entry by ``indexing``). A document row or an index entry holds the whole text (three
+    rows per 8 kB page); this holds little more than the vectors, so a count reads far fewer pages. Its id is
     the id of the document's index entry (SQLite's full-text rowid: a match leads straight here), or minus
     the document's id where a search server keeps the index. ``rebuild_search`` writes postings in a fixed
     shuffled order: the first matches met are a fair sample, and how far into the table they reach estimates
