@@ -21,18 +21,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, Or, Phrase, PlainText
 
 from . import glossary
-from .models import (
-    MARKER,
-    PAIRED_FACETS,
-    PAIRS_MARKER,
-    Document,
-    Facet,
-    Kind,
-    Term,
-    facet_token,
-    pair_token,
-    shingles_sql,
-)
+from .models import MARKER, PAIRED_FACETS, PAIRS_MARKER, Document, Facet, Kind, Term, facet_token, pair_token
 from .sources import FACET_ORDER
 from .text import MAX_TOKENS, STEMMERS, clean_query, fold, fold_exact, stem, tokens
 
@@ -556,10 +545,7 @@ class PostgresMatcher(Matcher):
             return f"{function}(%s::regconfig, %s)", [self.config, text]
         return f"{function}(%s)", [text]
 
-    def _any(self, words, phrases=(), body=False) -> tuple[str, list]:
-        """Any of ``words`` and ``phrases``. Matched against the ``body`` vector, a phrase also needs its
-        shingles (``models.CommonWord``), so that the index finds the few documents that have them instead
-        of every document with the phrase's words, each then tested for the phrase."""
+    def _any(self, words, phrases=()) -> tuple[str, list]:
         parts, params = [], []
         for word in dict.fromkeys(words):
             sql, p = self._one("plainto_tsquery", word)
@@ -567,12 +553,6 @@ class PostgresMatcher(Matcher):
             params += p
         for phrase in dict.fromkeys(phrases):
             sql, p = self._one("phraseto_tsquery", phrase)
-            if body:
-                vector, vector_params = self._one("to_tsvector", phrase)
-                shingles = (
-                    f"(SELECT string_agg(quote_literal(z.s), ' & ')::tsquery FROM ({shingles_sql(vector)}) z)"  # noqa: S608
-                )
-                sql, p = f"({sql} && COALESCE({shingles}, {sql}))", [*p, *vector_params, *p]
             parts.append(sql)
             params += p
         return "(" + " || ".join(parts) + ")", params
@@ -585,17 +565,15 @@ class PostgresMatcher(Matcher):
         sql = " && ".join(sql for sql, _ in pieces)
         return sql if inline else f"SELECT {sql}", [p for _, params in pieces for p in params]
 
-    def _group(self, group, body=False) -> tuple[str, list]:
-        if group.concepts:
-            return self._any(group.concepts)
-        return self._any(group.words, group.phrases, body)
+    def _group(self, group) -> tuple[str, list]:
+        return self._any(group.concepts) if group.concepts else self._any(group.words, group.phrases)
 
     def words(self, parsed) -> tuple[str, list]:
         return self._all([self._group(g) for g in parsed.groups])
 
     def where(self, parsed, filters, skip=None, inline=False) -> tuple[str, list]:
         """The condition on ``p`` (a posting) for the query and the chosen facets but ``skip``."""
-        pieces = [self._group(g, body=True) for g in parsed.groups]
+        pieces = [self._group(g) for g in parsed.groups]
         pieces += [self._any(words) for words in _facet_words(filters, skip)]
         if not pieces:
             return "TRUE", []

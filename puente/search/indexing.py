@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 import random
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,16 +11,11 @@ from wagtail.search.backends import get_search_backends
 
 from . import glossary
 from .engine import index_changed
-from .models import PAIRS_MARKER, CommonWord, Document, Facet, Posting, Term, shingles_sql
+from .models import PAIRS_MARKER, Document, Facet, Posting, Term
 from .sources import SOURCES, Source, load_related, source_for
 from .text import stems, tokens
 
 MIN_TERM, MAX_TERM = 4, 64
-# PostgreSQL: words in at least this share of the documents are common: pairs of them next to each other are
-# indexed as shingles (see ``models.CommonWord``).
-COMMON_SHARE = 0.02
-COMMON_WORDS = 1000
-COMMON_SAMPLE = 20_000
 
 
 def _fields(source: Source, obj) -> tuple[dict, set, set]:
@@ -81,11 +75,9 @@ def refresh_postings(ids: list[int] | None = None) -> None:
         "LEFT JOIN wagtailsearch_indexentry e ON e.content_type_id = %s AND e.object_id = CAST(d.id AS TEXT)"
     )
     if connection.vendor == "postgresql":
-        shingles = f"(SELECT array_to_tsvector(array_agg(z.s)) FROM ({shingles_sql('e.body')}) z)"  # noqa: S608
         sql = (
             "INSERT INTO puente_search_posting (id, document_id, keys, title, body) "  # noqa: S608 (placeholders)
-            f"SELECT COALESCE(e.id, -d.id), d.id, d.facet_keys, e.title, e.body || COALESCE({shingles}, ''::tsvector) "
-            "FROM puente_search_document d "
+            f"SELECT COALESCE(e.id, -d.id), d.id, d.facet_keys, e.title, e.body FROM puente_search_document d "
             f"{entry} {where} ORDER BY e.id ON CONFLICT (document_id) DO UPDATE "
             "SET id = EXCLUDED.id, keys = EXCLUDED.keys, title = EXCLUDED.title, body = EXCLUDED.body"
         )
@@ -98,27 +90,6 @@ def refresh_postings(ids: list[int] | None = None) -> None:
     params = [content_type, *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _find_common_words(content_type: int) -> None:
-    """PostgreSQL: the words in at least COMMON_SHARE of the documents (at most COMMON_WORDS of them, counted
-    in the first COMMON_SAMPLE index entries, a fair sample as they are written in a shuffled order), whose
-    adjacent pairs ``refresh_postings`` then indexes as shingles."""
-    if connection.vendor != "postgresql":
-        return
-    CommonWord.objects.all()._raw_delete(CommonWord.objects.db)
-    entries = (
-        "SELECT body FROM wagtailsearch_indexentry "  # noqa: S608 (numbers)
-        f"WHERE content_type_id = {int(content_type)} ORDER BY id LIMIT {int(COMMON_SAMPLE)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({entries}) e")  # noqa: S608
-        sampled = cursor.fetchone()[0]
-        cursor.execute(
-            "INSERT INTO puente_search_commonword (word) SELECT word FROM ts_stat(%s) "
-            "WHERE ndoc >= %s AND word NOT LIKE %s ORDER BY ndoc DESC, word LIMIT %s",
-            [entries, max(1, math.ceil(COMMON_SHARE * sampled)), "zq%", COMMON_WORDS],
-        )
 
 
 def _unindex(documents) -> None:
@@ -343,7 +314,6 @@ def rebuild(progress=None, batch_size: int = 500) -> int:
     for index in deferred:
         del index._refresh_title_norms
         index._refresh_title_norms(full=True)
-    _find_common_words(content_type.pk)
     refresh_postings()
     _add_terms([PAIRS_MARKER])  # every document now holds its facet pair words
     _changed()

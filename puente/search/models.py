@@ -163,36 +163,6 @@ class Posting(models.Model):
         return str(self.document_id)
 
 
-SHINGLE_PREFIX = "zqs"
-
-
-def shingles_sql(vector: str) -> str:
-    """PostgreSQL: the shingles of the ``tsvector`` expression ``vector`` as rows of one column, ``s``: a
-    reserved word for each pair of common words (``CommonWord``) at adjacent positions. Computed the same way
-    for a document's body and for a quoted phrase (from ``to_tsvector`` of it), so a document with the phrase
-    has the phrase's shingles."""
-    return (
-        f"WITH w AS (SELECT u.lexeme, unnest(u.positions) AS pos FROM unnest({vector}) u "  # noqa: S608 (no values)
-        "JOIN puente_search_commonword c ON c.word = u.lexeme) "
-        f"SELECT DISTINCT '{SHINGLE_PREFIX}' || substr(md5(a.lexeme || ' ' || b.lexeme), 1, 12) AS s "
-        "FROM w a JOIN w b ON b.pos = a.pos + 1"
-    )
-
-
-class CommonWord(models.Model):
-    """A word of the index (as PostgreSQL's text search configuration normalises it) in at least
-    ``indexing.COMMON_SHARE`` of the documents when the index was last rebuilt (PostgreSQL only). Every
-    document's body vector also holds one reserved word per pair of adjacent common words (a shingle, see
-    ``shingles_sql``), so that a quoted phrase of common words is found through the short list of its
-    shingles instead of testing every document that has both words. Written only by ``rebuild_search``,
-    which re-indexes every document with the new list."""
-
-    word = models.CharField(max_length=2048, primary_key=True)
-
-    def __str__(self) -> str:
-        return self.word
-
-
 class Facet(models.Model):
     """One facet value of a document ("topic" = "remittances", "year" = "2024")."""
 

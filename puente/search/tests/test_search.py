@@ -19,17 +19,7 @@ from puente.organizations.models import OrganisationType
 from puente.practices.models import Practice
 
 from .. import engine
-from ..models import (
-    PAIRS_MARKER,
-    CommonWord,
-    Document,
-    Facet,
-    Posting,
-    Term,
-    facet_token,
-    pair_token,
-    shingles_sql,
-)
+from ..models import PAIRS_MARKER, Document, Facet, Posting, Term, facet_token, pair_token
 from ..sources import FACET_ORDER
 
 BAD_QUERIES = [
@@ -539,58 +529,6 @@ class SearchTests(TestCase):
             response = self.search(q="migrants", topic=["remittances", "social-inclusion"], country="cl")
         self.assertEqual(sorted(self.titles(response)), in_chile)
         self.assertNotIn(pair, " ".join(q["sql"] for q in queries.captured_queries))
-
-    def test_phrases_of_common_words_are_found_through_their_shingles(self):
-        """PostgreSQL: every pair of adjacent common words of a document is one more word of its index entry
-        (a shingle), so that a quoted phrase is found through its shingles' short list rather than by testing
-        every document with both words. The results are those of the phrase alone, and a record indexed
-        later has its shingles too."""
-        if connection.vendor != "postgresql":
-            self.skipTest("PostgreSQL only")
-        from django.test.utils import CaptureQueriesContext
-
-        from ..indexing import refresh_postings
-
-        # A small index: every word is in two per cent of the documents.
-        self.assertIn("communiti", set(CommonWord.objects.values_list("word", flat=True)))
-        with self.captureOnCommitCallbacks(execute=True):
-            make_practice("Welcoming host communities", summary="Neighbours of host communities meet.")
-        phrases = [
-            '"host communities"',
-            '"Host Communities for refugees"',
-            '"migrants from venezuela"',  # a stop word: no shingle for that gap, the others still apply
-            '"la pintana"',
-            '"communities host"',  # the words, not the phrase
-            '"remittances"',
-            '"state matches" migrants',
-        ]
-        shingles = f"SELECT string_agg(quote_literal(z.s), ' & ')::tsquery FROM ({shingles_sql('to_tsvector(%s)')}) z"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM puente_search_posting p WHERE p.body @@ ({shingles})",  # noqa: S608
-                ["host communities"],
-            )
-            self.assertEqual(cursor.fetchone()[0], 2)  # the two documents with the phrase
-        seen = {}
-        for shingled in (True, False):
-            if not shingled:
-                CommonWord.objects.all().delete()
-                refresh_postings()
-            for phrase in phrases:
-                engine.index_changed()
-                with CaptureQueriesContext(connection) as queries:
-                    response = self.search(q=phrase)
-                sql = " ".join(q["sql"] for q in queries.captured_queries)
-                self.assertIn("puente_search_commonword", sql, phrase)
-                seen.setdefault(phrase, []).append(sorted(self.titles(response)))
-        self.assertEqual(
-            seen['"host communities"'][0],
-            ["Supporting host communities for refugees", "Welcoming host communities"],
-        )
-        self.assertEqual(seen['"communities host"'][0], [])
-        self.assertEqual(seen['"migrants from venezuela"'][0], ["Supporting host communities for refugees"])
-        for phrase, (with_shingles, without) in seen.items():
-            self.assertEqual(with_shingles, without, phrase)
 
     def test_pair_words_follow_changes_to_a_record(self):
         self.assertEqual(self.search(topic="remittances", country="cl").context["results"].total, 0)
