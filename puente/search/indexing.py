@@ -92,6 +92,25 @@ def refresh_postings(ids: list[int] | None = None) -> None:
         cursor.execute(sql, params)
 
 
+def compact_postings() -> None:
+    """PostgreSQL: rewrite the postings table in id order (the fixed shuffle) with no dead rows. The search
+    estimates the number of matches from how far into the table its sample reaches; after ``rebuild`` the
+    rows it deleted stay in front of the new ones, which then fill only the end of the table (the estimates
+    fall to a tenth). Searches wait while the table is rewritten (``CLUSTER``: seconds at 100,000 records)."""
+    if connection.vendor != "postgresql":
+        return
+    table = Posting._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SET CONSTRAINTS ALL IMMEDIATE"
+        )  # checks a transaction still owes: none may be pending
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass AND indisprimary",
+            [table],
+        )
+        cursor.execute(f"CLUSTER {table} USING {cursor.fetchone()[0]}")
+
+
 def _unindex(documents) -> None:
     for document in documents:
         for backend in get_search_backends(with_auto_update=True):

@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from puente.search.indexing import rebuild
+from puente.search.indexing import compact_postings, rebuild
 
 
 class Command(BaseCommand):
@@ -11,8 +11,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--no-compact",
+            action="store_true",
+            help="PostgreSQL: leave the postings table as the rebuild left it (searches then wait for no "
+            "rewrite, but estimate the number of matches too low until the table is rewritten).",
+        )
 
-    def handle(self, *args, batch_size, **options):
+    def handle(self, *args, batch_size, no_compact=False, **options):
         started = time.monotonic()
         interactive = options.get("verbosity", 1) > 0
 
@@ -27,5 +33,7 @@ class Command(BaseCommand):
         count = rebuild(progress=progress, batch_size=batch_size)
         if interactive:
             self.stdout.write("")
+        if not no_compact:
+            compact_postings()
         self.stdout.write(f"Indexed {count} records in {time.monotonic() - started:.1f} s.")
         sys.stdout.flush()
