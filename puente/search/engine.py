@@ -609,9 +609,9 @@ class PostgresMatcher(Matcher):
         than through the GIN index, whose bitmap holds every match first, and which decodes the whole list of
         each frequent word and facet value of the query. From the planner's estimates of the rows that
         match (``fraction``) and, with facets, of those that have the chosen facet values (``facets``): a scan
-        reads ``wanted / fraction`` rows, tests the facet values of each (SCAN_FILTER_COST) and the full text of
-        those with the facet values (SCAN_FACET_COST; without facets, SCAN_COST); the index reads at least every match and every posting of the
-        facet values. None when the index is cheaper, when more than SCAN_ROWS rows would need the full-text
+        reads ``wanted / fraction`` rows, tests the facet values of each (SCAN_FILTER_COST) and the full text
+        of those with the facet values (SCAN_FACET_COST; without facets, SCAN_COST); the index reads at least
+        every match and every posting of the facet values. None when the index is cheaper, when more than SCAN_ROWS rows would need the full-text
         test or when the table has no statistics yet."""
         if not SCAN_ROWS or (parsed.is_empty and not filters):
             return None

@@ -96,19 +96,25 @@ def compact_postings() -> None:
     """PostgreSQL: rewrite the postings table in id order (the fixed shuffle) with no dead rows. The search
     estimates the number of matches from how far into the table its sample reaches; after ``rebuild`` the
     rows it deleted stay in front of the new ones, which then fill only the end of the table (the estimates
-    fall to a tenth). Searches wait while the table is rewritten (``CLUSTER``: seconds at 100,000 records)."""
+    fall to a tenth). Searches wait while the table is rewritten (``CLUSTER``: 4 s at 100,000 records, a
+    minute at 1,000,000)."""
     if connection.vendor != "postgresql":
         return
     table = Posting._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "SET CONSTRAINTS ALL IMMEDIATE"
-        )  # checks a transaction still owes: none may be pending
-        cursor.execute(
             "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass AND indisprimary",
             [table],
         )
-        cursor.execute(f"CLUSTER {table} USING {cursor.fetchone()[0]}")
+        cluster = f"CLUSTER {table} USING {cursor.fetchone()[0]}"
+        if not connection.in_atomic_block:
+            cursor.execute(cluster)
+            return
+        # Inside a transaction (tests), the foreign key checks it still owes must run first: CLUSTER refuses
+        # a table with pending checks. Then they are deferred again, as Django declares them.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(cluster)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _unindex(documents) -> None:
