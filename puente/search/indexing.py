@@ -11,7 +11,7 @@ from wagtail.search.backends import get_search_backends
 
 from . import glossary
 from .engine import index_changed
-from .models import PAIRS_MARKER, Document, Facet, Posting, Term
+from .models import PAIRS_MARKER, PHRASE_FUNCTION, PHRASE_INDEX, Document, Facet, Posting, Term
 from .sources import SOURCES, Source, load_related, source_for
 from .text import stems, tokens
 
@@ -115,6 +115,46 @@ def compact_postings() -> None:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(cluster)
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def drop_phrase_index() -> None:
+    """PostgreSQL: drop the index of adjacent word pairs (see ``models.PHRASE_INDEX``) before every posting
+    is written again: one build afterwards (``create_phrase_index``) is faster than updating it row by row
+    (at 100,000 documents 35 s against 41 s more for writing the postings), and the table's rewrite
+    (``compact_postings``) would build it once more. Meanwhile phrase searches use the body's index."""
+    if connection.vendor != "postgresql":
+        return
+    concurrently = "" if connection.in_atomic_block else " CONCURRENTLY"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX{concurrently} IF EXISTS {PHRASE_INDEX}")
+
+
+def create_phrase_index() -> None:
+    """PostgreSQL: build the index of adjacent word pairs if it is missing or unusable (a concurrent build
+    that failed leaves an invalid one). Outside a transaction without keeping searches or writes waiting
+    (``CONCURRENTLY``); searches use it once it is valid."""
+    if connection.vendor != "postgresql":
+        return
+    atomic = connection.in_atomic_block
+    concurrently = "" if atomic else " CONCURRENTLY"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indisvalid AND indisready FROM pg_index WHERE indexrelid = to_regclass(%s)",
+            [PHRASE_INDEX],
+        )
+        found = cursor.fetchone()
+        if found and found[0]:
+            return
+        if found:
+            cursor.execute(f"DROP INDEX{concurrently} {PHRASE_INDEX}")
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        try:
+            cursor.execute(
+                f"CREATE INDEX{concurrently} {PHRASE_INDEX} ON {Posting._meta.db_table} "
+                f"USING gin ({PHRASE_FUNCTION}(body))"
+            )
+        finally:
+            cursor.execute("RESET maintenance_work_mem")
 
 
 def _unindex(documents) -> None:

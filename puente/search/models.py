@@ -34,6 +34,14 @@ PAIRED_FACETS = (("topic", "country"), ("topic", "region"))
 PAIRS_MARKER = "zqpairs1"
 
 
+# PostgreSQL: ``PHRASE_FUNCTION(body)`` lists the pairs of adjacent words ("local develop") of a body vector, as
+# PostgreSQL's own phrase search sees them (the vector's lexemes and positions), and ``PHRASE_INDEX`` indexes
+# them (migration 0006), so that a quoted phrase of common words reads its pairs' lists instead of testing
+# every document that has all its words. The pairs are computed, not stored: rows stay as narrow as they are.
+PHRASE_FUNCTION = "puente_word_pairs"
+PHRASE_INDEX = "puente_search_posting_phrases"
+
+
 def pair_token(first: str, first_value: str, second: str, second_value: str) -> str:
     """The reserved word for a document with the value ``first_value`` of facet ``first`` and
     ``second_value`` of ``second`` (a pair of ``PAIRED_FACETS``)."""

@@ -162,6 +162,54 @@ class SearchTests(TestCase):
             titles = self.titles(self.search(q="diaspora"))
         self.assertLess(titles.index("Diaspora engagement"), titles.index("Mapping associations abroad"))
 
+    def test_quoted_phrases_match_adjacent_words(self):
+        """A quoted phrase finds its words next to each other and in that order, not anywhere in the text. On
+        PostgreSQL the candidates come from the index of adjacent word pairs where the phrase has any (not
+        across a stop word), with the same results as through the body's index alone."""
+        from django.test.utils import CaptureQueriesContext
+
+        make_practice("Local development plans", summary="A plan for local development with the diaspora.")
+        make_practice("Development of the local economy", summary="Local markets and development banks.")
+        make_practice("Remittance fees", summary="Lowering the cost of sending money home.")
+        postgres = connection.vendor == "postgresql"
+        cases = [
+            ('"local development"', ["Local development plans"], True),
+            ('"development local"', [], True),
+            ('"cost of sending" fees', ["Remittance fees"], False),  # "of" is not indexed: no pair
+            ('"sending money home"', ["Remittance fees"], True),
+            ('"local development"', ["Local development plans"], True),  # with facets, below
+        ]
+        for number, (query, expected, paired) in enumerate(cases):
+            selection = {"q": query, **({"kind": "practice", "language": "en"} if number == 4 else {})}
+            seen = []
+            for indexed in (True, False) if postgres else (True,):
+                if not indexed:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SAVEPOINT phrases")
+                        cursor.execute("DROP INDEX puente_search_posting_phrases")
+                engine.index_changed()
+                with CaptureQueriesContext(connection) as queries:
+                    response = self.search(**selection)
+                if not indexed:
+                    with connection.cursor() as cursor:
+                        cursor.execute("ROLLBACK TO SAVEPOINT phrases")
+                results = response.context["results"]
+                self.assertEqual(sorted(self.titles(response)), expected, selection)
+                seen.append((results.total, results.facets))
+                uses_pairs = any("puente_word_pairs(p.body) @>" in q["sql"] for q in queries.captured_queries)
+                self.assertEqual(uses_pairs, postgres and paired and indexed, selection)
+            self.assertEqual(seen[0], seen[-1], selection)
+        # The pairs follow edits of the text.
+        practice = Practice.objects.get(title="Development of the local economy")
+        practice.summary = "Rural and local development banks."
+        with self.captureOnCommitCallbacks(execute=True):
+            practice.save_revision().publish()
+        engine.index_changed()
+        self.assertEqual(
+            sorted(self.titles(self.search(q='"local development"'))),
+            ["Development of the local economy", "Local development plans"],
+        )
+
     def test_highlighted_snippets_are_escaped(self):
         make_practice("<b>Migrants</b> & cities", summary="<script>alert('x')</script> migrants welcome")
         response = self.search(q="migrants")
@@ -419,6 +467,11 @@ class SearchTests(TestCase):
             )
         with self.assertNumQueries(2):
             self.assertEqual(self.search().status_code, 200)
+        # A quoted phrase (nothing to look up in the vocabulary): a sample and the page; PostgreSQL looks up
+        # the phrase's adjacent word pairs first (and whether their index is ready).
+        postgres = connection.vendor == "postgresql"
+        with self.assertNumQueries(3 if postgres else 2):
+            self.assertEqual(self.search(q='"host communities"').status_code, 200)
         # More matches than the sample: the number is estimated from the sample; title matches are counted
         # (SQLite; PostgreSQL estimates them from the sample), then paged (ranked), then the others fill the
         # page. With facets SQLite counts them in the statement that ranks them.
@@ -643,5 +696,11 @@ class CompactionTests(TransactionTestCase):
         first, last, size = seen[False]
         self.assertEqual((first, last + 1), (0, size))
         self.assertGreater(size, 1)
+        # The index of adjacent word pairs was dropped for the rebuild and built again (concurrently).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('puente_search_posting_phrases')"
+            )
+            self.assertEqual(cursor.fetchall(), [(True,)])
         engine.index_changed()
         self.assertEqual(self.client.get("/en/search/", {"q": "migrants"}).context["results"].total, 24)

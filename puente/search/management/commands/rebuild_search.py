@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from puente.search.indexing import compact_postings, rebuild
+from puente.search.indexing import compact_postings, create_phrase_index, drop_phrase_index, rebuild
 
 
 class Command(BaseCommand):
@@ -30,10 +30,14 @@ class Command(BaseCommand):
             self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
             self.stdout.flush()
 
-        count = rebuild(progress=progress, batch_size=batch_size)
-        if interactive:
-            self.stdout.write("")
-        if not no_compact:
-            compact_postings()
+        drop_phrase_index()
+        try:
+            count = rebuild(progress=progress, batch_size=batch_size)
+            if interactive:
+                self.stdout.write("")
+            if not no_compact:
+                compact_postings()
+        finally:
+            create_phrase_index()
         self.stdout.write(f"Indexed {count} records in {time.monotonic() - started:.1f} s.")
         sys.stdout.flush()
