@@ -49,12 +49,16 @@ RANK_ALL = 1000  # above this many matches, title matches come first (ranked), t
 # cheaper (see ``PostgresMatcher._scan_pages``).
 SCAN_ROWS = 8000
 SCAN_COST = 7  # rechecking a row costs about seven times reading a match from the index (2 and 0.3 µs here)
-# With chosen facets, in units of one posting decoded by the index (0.2 µs at 1,000,000 documents, less at
-# 100,000): reading a row and testing its facet values (0.8 µs: rows hold the vectors, six or seven to a page)
-# and, for a row that has them, its full text (4 µs); only for words in a tenth of the documents or more (the
-# index skips through the facets' lists with rarer words).
-SCAN_FILTER_COST = 4
-SCAN_FACET_COST = 20
+# With chosen facets, in microseconds (measured at 1,000,000 documents): the scan reads a row and tests its
+# facet values (0.85: rows hold the vectors, six or seven to a page) and, for a row that has them, its full
+# text (4); the index decodes the postings of the query's words and of the facet values (0.03 each: it skips
+# through the longer lists), puts each match in its bitmap (0.1) and reads the sampled matches' rows from
+# their pages (6 each). Only for words in a tenth of the documents or more (with rarer words the index wins).
+SCAN_FILTER_COST = 0.85
+SCAN_FACET_COST = 4
+INDEX_POSTING_COST = 0.03
+INDEX_MATCH_COST = 0.1
+INDEX_ROW_COST = 6
 SCAN_DENSE = 0.1
 MIN_TYPO_LENGTH = 5
 MAX_PAIR_WORDS = 4  # more combinations of two chosen facets' values are matched as the two facets
@@ -587,9 +591,10 @@ class PostgresMatcher(Matcher):
     def where(self, parsed, filters, skip=None, inline=False, also=()) -> tuple[str, list]:
         """The condition on ``p`` (a posting) for the query and the chosen facets but ``skip``, and the
         conditions ``also`` ((sql, params) pairs). With a quoted phrase whose adjacent word pairs are indexed
-        (``_phrase_pairs``), the pairs' index alone finds the candidates: every other condition is hidden
-        from the indexes (``COALESCE``) and tested on the candidates' rows, the chosen facets first, in the
-        row's facet values (``_facet_test``). Any plan that tested the pairs row by row instead (a bitmap of
+        (``_phrase_pairs``), the pairs' index alone finds the candidates (with the words of the facets that
+        have one chosen value, which it holds too): every other condition is hidden from the indexes
+        (``COALESCE``) and tested on the candidates' rows, the chosen facets first, in the row's facet values
+        (``_facet_test``). Any plan that tested the pairs row by row instead (a bitmap of
         the body's index rechecked, or a scan) would compute them for every row tested: a tenth of a
         millisecond each."""
         pieces = [self._group(g) for g in parsed.groups]
@@ -603,6 +608,9 @@ class PostgresMatcher(Matcher):
         pairs = [] if inline else sorted({p for g in parsed.groups for p in self._phrase_pairs(g)})
         if not pairs:
             return sql, params
+        # The index holds the facet words too: a facet with one chosen value (or a facet pair with one
+        # combination) narrows the candidates there.
+        pairs += [words[0] for words in _facet_words(filters, skip) if len(words) == 1]
         sql = f"COALESCE({sql}, FALSE)"
         test, test_params = self._facet_test(filters, skip)
         if test:
@@ -682,11 +690,16 @@ class PostgresMatcher(Matcher):
         tested = needed * facets  # rows whose full text is tested
         if facets < 1:
             # The index decodes the lists of the words (the planner takes them as independent of the facet
-            # values) and of the facet values; with a rarer word, it skips through the facets' lists.
+            # values) and of the facet values.
             if fraction / facets < SCAN_DENSE:
                 return None
             scan_cost = tested * SCAN_FACET_COST + needed * SCAN_FILTER_COST
-            index_cost = tuples * (fraction / facets + facets)
+            matches = tuples * fraction
+            index_cost = (
+                tuples * (fraction / facets + facets) * INDEX_POSTING_COST
+                + matches * INDEX_MATCH_COST
+                + min(wanted, matches) * INDEX_ROW_COST
+            )
         else:
             scan_cost, index_cost = (needed - wanted) * SCAN_COST, tuples * fraction
         if tested > SCAN_ROWS or scan_cost > index_cost:
