@@ -665,13 +665,14 @@ class PostgresMatcher(Matcher):
 
     def _scan_pages(self, parsed, filters, skip, wanted) -> Scan | None:
         """Whether to read the first ``wanted`` matches from the first postings in physical order rather
-        than through the GIN index, whose bitmap holds every match first, and which decodes the whole list of
-        each frequent word and facet value of the query. From the planner's estimates of the rows that
-        match (``fraction``) and, with facets, of those that have the chosen facet values (``facets``): a scan
-        reads ``wanted / fraction`` rows, tests the facet values of each (SCAN_FILTER_COST) and the full text
-        of those with the facet values (SCAN_FACET_COST; without facets, SCAN_COST); the index reads at least
-        every match and every posting of the facet values. None when the index is cheaper, when more than SCAN_ROWS rows would need the full-text
-        test or when the table has no statistics yet."""
+        than through the GIN index, whose bitmap holds every match first, and which decodes the lists of the
+        query's words and facet values. From the planner's estimates of the rows that match (``fraction``)
+        and, with facets, of those that have the chosen facet values (``facets``): a scan reads
+        ``wanted / fraction`` rows, tests the facet values of each (SCAN_FILTER_COST) and the full text of
+        those with the facet values (SCAN_FACET_COST; without facets, SCAN_COST); the index decodes the
+        words' and facet values' postings, puts every match in its bitmap and reads the sampled rows
+        (INDEX_*_COST). None when the index is cheaper, when more than SCAN_ROWS rows would need the
+        full-text test or when the table has no statistics yet."""
         if not SCAN_ROWS or (parsed.is_empty and not filters):
             return None
         # The statistics do not know phrases (they estimate the words), and each row costs a recheck.
@@ -680,13 +681,14 @@ class PostgresMatcher(Matcher):
         tuples, stats_pages, pages = _table_stats(self.POSTING)
         if tuples <= 0 or stats_pages <= 0:
             return None
-        where, params = self.where(parsed, filters, skip, inline=True)
-        fraction = max(self._estimated_rows(where, params) / tuples, 1e-9)
+        # As the planner estimates them (words and facet values independent): the query's words from its
+        # estimate (one EXPLAIN per search, shared by the samples), the facet words from the statistics.
+        where, params = self.where(parsed, {}, inline=True)
+        words = max(self._estimated_rows(where, params) / tuples, 1e-9) if parsed.groups else 1.0
         test, test_params = self._facet_test(filters, skip)
-        facets = 1.0
-        if test and parsed.groups:
-            facet_where, facet_params = self.where(ParsedQuery("", []), filters, skip, inline=True)
-            facets = max(min(self._estimated_rows(facet_where, facet_params) / tuples, 1.0), fraction)
+        facets = _facets_fraction(self.POSTING, _facet_words(filters, skip))
+        fraction = max(words * facets, 1e-9)
+        facets = max(facets, fraction) if test and parsed.groups else 1.0
         needed = wanted / fraction
         tested = needed * facets  # rows whose full text is tested
         if facets < 1:
@@ -859,6 +861,47 @@ class PostgresMatcher(Matcher):
 
 _STATS: dict = {}
 STATS_SECONDS = 60
+DEFAULT_LEXEME_FRACTION = 0.005  # PostgreSQL's DEFAULT_TS_MATCH_SEL, without statistics
+
+
+def _lexeme_fractions(table: str) -> tuple[dict, float]:
+    """The body vectors' most common lexemes with the fraction of rows that have each, from the table's
+    statistics, and the fraction the planner assumes for any other lexeme (half the least common one's);
+    kept a minute, like ``_table_stats``."""
+    from django.db import connection
+
+    key = (connection.alias, connection.settings_dict.get("NAME"), table, "lexemes")
+    now = time.monotonic()
+    if key not in _STATS or now - _STATS[key][0] > STATS_SECONDS:
+        sql = (
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'body'"
+        )
+        rows = _fetch(sql, [table])
+        fractions, other = {}, DEFAULT_LEXEME_FRACTION
+        if rows and rows[0][0] and rows[0][1]:
+            lexemes, frequencies = rows[0]
+            fractions = dict(zip(lexemes, frequencies, strict=False))
+            other = min(
+                DEFAULT_LEXEME_FRACTION, frequencies[len(lexemes)] / 2
+            )  # then minimum, maximum, nulls
+        _STATS[key] = (now, (fractions, other))
+    return _STATS[key][1]
+
+
+def _facets_fraction(table: str, groups: list[list[str]]) -> float:
+    """The fraction of rows with the facet words ``groups`` (any word of each group), as the planner
+    estimates it."""
+    if not groups:
+        return 1.0
+    fractions, other = _lexeme_fractions(table)
+    result = 1.0
+    for words in groups:
+        missing = 1.0
+        for word in words:
+            missing *= 1 - fractions.get(word, other)
+        result *= 1 - missing
+    return result
 
 
 def _table_stats(table: str) -> tuple[float, int, int]:
