@@ -7,9 +7,11 @@ import functools
 import hashlib
 import json
 import re
+import threading
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -367,6 +369,9 @@ class Matcher:
         there are more than RANK_ALL of them (or the matcher cannot)."""
         return None
 
+    def prepare(self, parsed, filters) -> None:
+        """Look up, once, what every sample of this query would (before they run at once)."""
+
     def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None) -> list:
         if sort == "date" or parsed.is_empty:
             selected = _filter(self.matched(parsed), filters)
@@ -617,6 +622,11 @@ class PostgresMatcher(Matcher):
         if test:
             sql, params = f"CASE WHEN {test} THEN {sql} ELSE FALSE END", [*test_params, *params]
         return f"{PHRASE_FUNCTION}(p.body) @> %s::text[] AND {sql}", [pairs, *params]
+
+    def prepare(self, parsed, filters) -> None:
+        """The phrases' word pairs and the estimates that choose between scan and index."""
+        self.where(parsed, filters)
+        self._scan_pages(parsed, filters, None, FACET_SAMPLE + 1)
 
     def _has_phrase_pairs(self, parsed) -> bool:
         return any(self._phrase_pairs(group) for group in parsed.groups)
@@ -1108,13 +1118,84 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
 
 def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, bool, Sample]:
     """The number of matches, whether it is exact, the facet counts, whether they are estimates and what the
-    page needs of the sample (without its facet values: see ``_tiered``)."""
-    sample = matcher.sample(parsed, filters, None, FACET_SAMPLE, titles=True)
+    page needs of the sample (without its facet values: see ``_tiered``). The samples of the chosen facets'
+    other values are taken at the same time as the main one where the database allows (``concurrently``)."""
+    calls = [lambda: matcher.sample(parsed, filters, None, FACET_SAMPLE, titles=True)]
+    calls += [
+        lambda name=name: matcher.sample(parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE))
+        for name in filters
+    ]
+    sample, *others = concurrently(calls, prepare=lambda: matcher.prepare(parsed, filters))
     total, exact = sample.total, sample.exact
     if parsed.is_empty and not filters and not exact:
         total, exact = Document.objects.count(), True
-    facets, approximate = facet_counts(matcher, parsed, filters, sample.keys, total)
+    facets, approximate = facet_counts(
+        matcher, parsed, filters, sample.keys, total, others=dict(zip(filters, others, strict=True))
+    )
     return total, exact, facets, approximate or not exact, sample._replace(keys=[])
+
+
+_workers = None
+_workers_lock = threading.Lock()
+
+
+def concurrently(calls, prepare=None) -> list:
+    """The results of ``calls`` (independent reads), the first on this thread's connection and the others at
+    the same time on worker threads, each with its own connection (kept open as Django keeps any: up to
+    ``CONN_MAX_AGE``), on PostgreSQL with SEARCH_PARALLEL workers. One after the other instead on SQLite, with
+    SEARCH_PARALLEL at 0, or inside a transaction (other connections would not see what it wrote). Each
+    statement of a search in autocommit sees the database as it is when it starts, so the results are the
+    same either way. ``prepare`` runs first, on this thread, when the calls run at once (what they would
+    otherwise each look up)."""
+    from django.conf import settings
+    from django.db import connection
+
+    workers = getattr(settings, "SEARCH_PARALLEL", 0)
+    if len(calls) < 2 or not workers or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [call() for call in calls]
+    if prepare:
+        prepare()
+    pool = _pool(workers)
+    futures = [pool.submit(_in_worker, call) for call in calls[1:]]
+    first = calls[0]()
+    return [first, *(future.result() for future in futures)]
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    global _workers
+    with _workers_lock:
+        if _workers is None:
+            _workers = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search")
+        return _workers
+
+
+def _in_worker(call):
+    from django.db import close_old_connections
+
+    close_old_connections()  # as at the start of a request: drop a connection that is too old or broken
+    return call()
+
+
+def close_workers() -> None:
+    """Close the worker threads' connections (tests: the test database cannot be dropped while they are
+    open) and stop the threads."""
+    global _workers
+    with _workers_lock:
+        pool, _workers = _workers, None
+    if pool is None:
+        return
+    count = pool._max_workers
+    barrier = threading.Barrier(count)
+
+    def close():
+        from django.db import connections
+
+        barrier.wait(timeout=10)  # one task per thread: each waits until every thread has one
+        connections.close_all()
+
+    for future in [pool.submit(close) for _ in range(count)]:
+        future.result()
+    pool.shutdown(wait=True)
 
 
 def _count(raw: str) -> int:
@@ -1136,7 +1217,7 @@ def _tally(tallies, keys, names, total) -> bool:
 
 
 def facet_counts(
-    matcher, parsed, filters: dict, keys: list, total: int, limit: int = 12
+    matcher, parsed, filters: dict, keys: list, total: int, limit: int = 12, others: dict | None = None
 ) -> tuple[dict, bool]:
     """Counts per facet value over the matches, from the facet values of the matches sampled (``keys``). A
     facet's counts apply every other facet's selection but not its own, so choosing a second value in one
@@ -1146,10 +1227,11 @@ def facet_counts(
     tallies = {name: Counter() for name in FACET_ORDER}
     approximate = _tally(tallies, keys, set(FACET_ORDER) - set(filters), total)
     for name in filters:
-        others, size, exact, *_ = matcher.sample(
-            parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE)
-        )
-        approximate = _tally(tallies, others, {name}, size) or not exact or approximate
+        if others and name in others:
+            found = others[name]
+        else:
+            found = matcher.sample(parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE))
+        approximate = _tally(tallies, found.keys, {name}, found.total) or not found.exact or approximate
         # A chosen value stays listed (so that it can be unchosen) even when its sample missed it. The only
         # chosen value of its facet counts every match (the same number as the total, estimated or not); one
         # of several, too few to be sampled.

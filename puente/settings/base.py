@@ -206,6 +206,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # cluster when SEARCH_URL is set (see README, "Search engines").
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no outside requests from the admin (avatars stay local)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# PostgreSQL: a search with chosen facets takes its samples (one, and one per chosen facet) at the same time, on
+# up to SEARCH_PARALLEL extra connections per process (0: one after the other on the request's connection).
+SEARCH_PARALLEL = envint("SEARCH_PARALLEL", 2)
 if envstr("SEARCH_URL", ""):
     WAGTAILSEARCH_BACKENDS = {
         "default": {

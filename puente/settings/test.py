@@ -25,3 +25,6 @@ ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Most tests use the admin as staff without an authenticator; accounts/tests turn the requirement back on.
 PUENTE_STAFF_REQUIRE_2FA = False
+# Test cases run in transactions, which other connections cannot see (the search then takes its samples one
+# after the other anyway); a test that turns this on closes the extra connections (``engine.close_workers``).
+SEARCH_PARALLEL = 0

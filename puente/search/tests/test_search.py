@@ -704,3 +704,60 @@ class CompactionTests(TransactionTestCase):
             self.assertEqual(cursor.fetchall(), [(True,)])
         engine.index_changed()
         self.assertEqual(self.client.get("/en/search/", {"q": "migrants"}).context["results"].total, 24)
+
+
+class ConcurrentSampleTests(TransactionTestCase):
+    def test_samples_taken_at_once_find_what_samples_one_after_another_find(self):
+        """PostgreSQL, outside a transaction: with SEARCH_PARALLEL, a search with chosen facets takes the
+        samples of the chosen facets' other values on worker connections while it takes its main sample;
+        the page, total and counts are the same as taking them one after the other."""
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        from django.test import override_settings
+        from django.test.utils import CaptureQueriesContext
+
+        chile, mexico = make_country("CL", "Chile"), make_country("MX", "Mexico")
+        remittances, inclusion = make_topic("Remittances"), make_topic("Social Inclusion")
+        for i in range(6):
+            make_practice(f"Migrants welcome desk {i}", topics=[inclusion], country=chile)
+            make_practice(f"Remittances for migrants {i}", topics=[remittances], country=mexico)
+        make_practice("Local development with migrants", topics=[remittances], country=chile)
+        self.addCleanup(engine.close_workers)
+        selections = [
+            {"q": "migrants", "topic": "remittances", "country": "cl"},
+            {"q": "migrants", "topic": ["remittances", "social-inclusion"], "country": "mx"},
+            {"q": '"local development"', "topic": "remittances", "kind": "practice"},
+            {"q": "", "country": "cl", "kind": "practice"},
+            {"q": "nothing-matches-this", "country": "cl"},
+        ]
+        for selection in selections:
+            seen, here = [], {}
+            for workers in (0, 2):
+                engine.index_changed()
+                with override_settings(SEARCH_PARALLEL=workers), CaptureQueriesContext(connection) as queries:
+                    response = self.client.get("/en/search/", selection)
+                results = response.context["results"]
+                here[workers] = sum(
+                    1 for q in queries.captured_queries if "puente_search_posting p" in q["sql"]
+                )
+                seen.append(
+                    (results.total, self.titles(response), results.facets, results.approximate_facets)
+                )
+            self.assertEqual(seen[0], seen[1], selection)
+            # The other values' samples ran on the workers' connections (one per chosen facet).
+            self.assertEqual(here[0] - here[2], len(results.filters), selection)
+        self.assertEqual(seen[0][0], 0)
+        # Inside a transaction they run one after the other, on this connection (which sees its writes).
+        from django.db import transaction
+
+        with transaction.atomic(), override_settings(SEARCH_PARALLEL=2):
+            make_practice("Migrants in a transaction", topics=[remittances], country=chile)
+            engine.index_changed()
+            response = self.client.get(
+                "/en/search/", {"q": "transaction", "topic": "remittances", "country": "cl"}
+            )
+            self.assertEqual(self.titles(response), ["Migrants in a transaction"])
+            transaction.set_rollback(True)
+
+    def titles(self, response):
+        return [d.heading for d in response.context["results"].documents]
