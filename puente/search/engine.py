@@ -1155,17 +1155,18 @@ def concurrently(calls, prepare=None) -> list:
         return [call() for call in calls]
     if prepare:
         prepare()
-    pool = _pool(workers)
+    pool, _ = _pool(workers)
     futures = [pool.submit(_in_worker, call) for call in calls[1:]]
     first = calls[0]()
     return [first, *(future.result() for future in futures)]
 
 
-def _pool(workers: int) -> ThreadPoolExecutor:
+def _pool(workers: int) -> tuple[ThreadPoolExecutor, int]:
+    """The worker threads (created once per process) and how many there are."""
     global _workers
     with _workers_lock:
         if _workers is None:
-            _workers = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search")
+            _workers = (ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search"), workers)
         return _workers
 
 
@@ -1181,10 +1182,10 @@ def close_workers() -> None:
     open) and stop the threads."""
     global _workers
     with _workers_lock:
-        pool, _workers = _workers, None
-    if pool is None:
+        found, _workers = _workers, None
+    if found is None:
         return
-    count = pool._max_workers
+    pool, count = found
     barrier = threading.Barrier(count)
 
     def close():
