@@ -338,6 +338,9 @@ class Sample(NamedTuple):
     in_title: int | None = None
     head: tuple[tuple, tuple] | None = None
     ids: tuple | None = None  # with ``titles``, when the sample holds every match: their postings' ids
+    ranked: tuple | None = (
+        None  # and, where the matcher ranked them in the sample, their documents' ids in order
+    )
 
 
 def _by_date(queryset):
@@ -731,14 +734,19 @@ class PostgresMatcher(Matcher):
         its title too (a short vector in the row already read) estimates how many do, and the first sampled
         matches of each kind are kept (``Sample.head``): they begin the page of results in index order."""
         where, params = self.where(parsed, filters, skip)
-        title, title_params = "FALSE", []
+        title, title_params, rank = "FALSE", [], "NULL"
         if titles and parsed.groups:
             words, title_params = self.words(parsed)
             title = f"p.title @@ ({words})"
+            if self._few_matches(parsed, filters, size):
+                # Every match is expected in the sample: rank them here (as ``_ranked`` would), not again
+                # in a statement of their own.
+                rank = f"-(4 * ts_rank(p.title, ({words})) + ts_rank(p.body, ({words})))"
+                title_params = [*title_params, *title_params, *title_params]
         columns = (
             "p.keys, (p.ctid::text::point)[0]::bigint, (p.ctid::text::point)[1]::bigint, "
             f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint), {title}, "
-            "p.document_id, p.id"
+            f"p.document_id, p.id, {rank}"
         )
         rows, partial, scan = None, None, self._scan_pages(parsed, filters, skip, size + 1)
         if scan:
@@ -767,7 +775,10 @@ class PostgresMatcher(Matcher):
             return Sample(keys, total, False, _scaled(in_title, total, len(rows)), head)
         if len(rows) <= size:
             ids = tuple(row[6] for row in rows) if titles else None
-            return Sample(keys, len(rows), True, in_title, head, ids)
+            ranked = None
+            if rank != "NULL":
+                ranked = tuple(row[5] for row in sorted(rows, key=lambda row: (row[7], row[5])))
+            return Sample(keys, len(rows), True, in_title, head, ids, ranked)
         # How many rows the sample spans, from the first match's position to the last's; rows per page are
         # the highest line number met (the table's statistics may be missing or old).
         per_page, pages = max(row[2] for row in rows), rows[0][3]
@@ -775,6 +786,18 @@ class PostgresMatcher(Matcher):
         reached = (last_block - first_block) * per_page + last_line - first_line + 1
         total = _estimate(size, max(int(reached), size), int(pages * per_page))
         return Sample(keys, total, False, _scaled(in_title, total, size), head)
+
+    def _few_matches(self, parsed, filters, size) -> bool:
+        """Whether the planner expects no more than ``size`` matches (not for phrases: it estimates their
+        words; nor without the table's statistics)."""
+        if any(group.phrases and not group.concepts for group in parsed.groups):
+            return False
+        tuples, stats_pages, _ = _table_stats(self.POSTING)
+        if tuples <= 0 or stats_pages <= 0:
+            return False
+        where, params = self.where(parsed, {}, inline=True)
+        words = self._estimated_rows(where, params)
+        return words * _facets_fraction(self.POSTING, _facet_words(filters, None)) <= size
 
     @staticmethod
     def _first_pages(where, params, scan) -> tuple[str, list]:
@@ -831,6 +854,8 @@ class PostgresMatcher(Matcher):
             sql = f"SELECT p.document_id FROM {self.POSTING} p WHERE {where}"  # noqa: S608
             ids = Document.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
             return list(_by_date(ids).defer(*HEAVY)[offset : offset + limit])
+        if rank_all and sample and sample.ranked is not None:  # every match is known, and ranked
+            return _by_ids(sample.ranked[offset : offset + limit])
         if rank_all and sample and sample.ids is not None:  # every match is known: rank those
             # The ids as one array literal: a parameter list of a thousand numbers costs a millisecond to send.
             ids = "{" + ",".join(str(int(pk)) for pk in sample.ids) + "}"

@@ -3,6 +3,7 @@ queries, index freshness, the rebuild command, autocomplete and query counts."""
 
 import io
 import time
+from contextlib import ExitStack
 from unittest import mock
 
 from django.core.management import call_command
@@ -345,7 +346,7 @@ class SearchTests(TestCase):
         def first_page(query, keep, sample_size=10, rank_all=2, **facets):
             def forgetful(*args):
                 total, exact, facet_counts, approximate, sample = counts(*args)
-                return total, exact, facet_counts, approximate, sample._replace(head=None, ids=None)
+                return total, exact, facet_counts, approximate, sample._replace(head=None, ids=None, ranked=None)
 
             with (
                 mock.patch.object(engine, "PAGE_SIZE", 5),
@@ -537,6 +538,50 @@ class SearchTests(TestCase):
                 self.assertEqual(seen[0][0], 2)  # the two practices in Chile
         in_chile = Facet.objects.filter(name="country", value="cl").values("document").distinct().count()
         self.assertEqual(seen[0][0], in_chile)  # without a query: everything in Chile
+
+    def test_few_matches_are_ranked_in_the_sample(self):
+        """PostgreSQL: when the planner expects no more matches than the sample holds, the sample ranks them
+        as the ranking statement would, and the pages come from it (read by id, not searched again)."""
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        from django.test.utils import CaptureQueriesContext
+
+        selections = [
+            {"q": "migrants"},
+            {"q": "migrants", "page": 2},
+            {"q": "migrants", "country": "cl"},
+            {"q": "migrants", "kind": "practice", "page": 2},
+        ]
+        self.search(q="migrants")  # warm the label cache
+        for selection in selections:
+            seen, statements = {}, {}
+            for few in (True, False, None):  # None: as the planner's estimate says
+                with ExitStack() as stack:
+                    stack.enter_context(mock.patch.object(engine, "PAGE_SIZE", 2))
+                    stack.enter_context(
+                        mock.patch.object(engine, "_table_stats", return_value=(1000.0, 1, 1))
+                    )
+                    if few is not None:
+                        stack.enter_context(
+                            mock.patch.object(engine.PostgresMatcher, "_few_matches", return_value=few)
+                        )
+                    queries = stack.enter_context(CaptureQueriesContext(connection))
+                    engine.index_changed()
+                    results = self.search(**selection).context["results"]
+                seen[few] = (results.total, results.page, [d.heading for d in results.documents])
+                # (The table's statistics are read once a minute per process, by whichever search comes first.)
+                statements[few] = [q["sql"] for q in queries.captured_queries if "pg_stats" not in q["sql"]]
+            self.assertEqual(seen[True], seen[False], selection)
+            self.assertEqual(seen[None], seen[False], selection)
+            self.assertTrue(seen[True][2], selection)
+            # Ranked in the sample: the page reads its documents by id, with no search of its own.
+            self.assertEqual(len(statements[True]), len(statements[False]), selection)
+            for few in (True, False):
+                ranked = [sql for sql in statements[few] if "ts_rank" in sql]
+                self.assertEqual(len(ranked), 1, selection)
+                self.assertEqual(
+                    "p.keys" in ranked[0], few, selection
+                )  # the sample's statement, or the page's
 
     def test_topic_and_country_together_are_one_word_of_the_index(self):
         """Every document holds one reserved word per combination of its topics and countries, so choosing
