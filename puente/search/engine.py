@@ -688,16 +688,10 @@ class PostgresMatcher(Matcher):
         full-text test or when the table has no statistics yet."""
         if not SCAN_ROWS or (parsed.is_empty and not filters):
             return None
-        # The statistics do not know phrases (they estimate the words), and each row costs a recheck.
-        if any(group.phrases and not group.concepts for group in parsed.groups):
+        estimate = self._words_estimate(parsed)
+        if estimate is None:  # for a phrase each row scanned would also cost a recheck
             return None
-        tuples, stats_pages, pages = _table_stats(self.POSTING)
-        if tuples <= 0 or stats_pages <= 0:
-            return None
-        # As the planner estimates them (words and facet values independent): the query's words from its
-        # estimate (one EXPLAIN per search, shared by the samples), the facet words from the statistics.
-        where, params = self.where(parsed, {}, inline=True)
-        words = max(self._estimated_rows(where, params) / tuples, 1e-9) if parsed.groups else 1.0
+        tuples, stats_pages, pages, words = estimate
         test, test_params = self._facet_test(filters, skip)
         facets = _facets_fraction(self.POSTING, _facet_words(filters, skip))
         fraction = max(words * facets, 1e-9)
@@ -787,17 +781,27 @@ class PostgresMatcher(Matcher):
         total = _estimate(size, max(int(reached), size), int(pages * per_page))
         return Sample(keys, total, False, _scaled(in_title, total, size), head)
 
-    def _few_matches(self, parsed, filters, size) -> bool:
-        """Whether the planner expects no more than ``size`` matches (not for phrases: it estimates their
-        words; nor without the table's statistics)."""
+    def _words_estimate(self, parsed) -> tuple[float, int, int, float] | None:
+        """The table's rows, pages in its statistics and pages now, and the share of the rows that have the
+        query's words, as the planner estimates it (one EXPLAIN per search, shared by the samples; the facet
+        words' share comes from the statistics, see ``_facets_fraction``). None without statistics, and for
+        a phrase (the planner estimates its words)."""
         if any(group.phrases and not group.concepts for group in parsed.groups):
-            return False
-        tuples, stats_pages, _ = _table_stats(self.POSTING)
+            return None
+        tuples, stats_pages, pages = _table_stats(self.POSTING)
         if tuples <= 0 or stats_pages <= 0:
-            return False
+            return None
         where, params = self.where(parsed, {}, inline=True)
-        words = self._estimated_rows(where, params)
-        return words * _facets_fraction(self.POSTING, _facet_words(filters, None)) <= size
+        words = max(self._estimated_rows(where, params) / tuples, 1e-9) if parsed.groups else 1.0
+        return tuples, stats_pages, pages, words
+
+    def _few_matches(self, parsed, filters, size) -> bool:
+        """Whether the planner expects no more than ``size`` matches (words and facet values independent)."""
+        estimate = self._words_estimate(parsed)
+        if estimate is None:
+            return False
+        tuples, _, _, words = estimate
+        return tuples * words * _facets_fraction(self.POSTING, _facet_words(filters, None)) <= size
 
     @staticmethod
     def _first_pages(where, params, scan) -> tuple[str, list]:

@@ -346,7 +346,13 @@ class SearchTests(TestCase):
         def first_page(query, keep, sample_size=10, rank_all=2, **facets):
             def forgetful(*args):
                 total, exact, facet_counts, approximate, sample = counts(*args)
-                return total, exact, facet_counts, approximate, sample._replace(head=None, ids=None, ranked=None)
+                return (
+                    total,
+                    exact,
+                    facet_counts,
+                    approximate,
+                    sample._replace(head=None, ids=None, ranked=None),
+                )
 
             with (
                 mock.patch.object(engine, "PAGE_SIZE", 5),
