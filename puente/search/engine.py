@@ -728,15 +728,15 @@ class PostgresMatcher(Matcher):
         its title too (a short vector in the row already read) estimates how many do, and the first sampled
         matches of each kind are kept (``Sample.head``): they begin the page of results in index order."""
         where, params = self.where(parsed, filters, skip)
-        title, title_params, rank = "FALSE", [], "NULL"
+        title, rank, column_params = "FALSE", "NULL", []
         if titles and parsed.groups:
-            words, title_params = self.words(parsed)
-            title = f"p.title @@ ({words})"
+            words, word_params = self.words(parsed)
+            title, column_params = f"p.title @@ ({words})", word_params
             if self._few_matches(parsed, filters, size):
                 # Every match is expected in the sample: rank them here (as ``_ranked`` would), not again
                 # in a statement of their own.
                 rank = f"-(4 * ts_rank(p.title, ({words})) + ts_rank(p.body, ({words})))"
-                title_params = [*title_params, *title_params, *title_params]
+                column_params = [*word_params, *word_params, *word_params]
         columns = (
             "p.keys, (p.ctid::text::point)[0]::bigint, (p.ctid::text::point)[1]::bigint, "
             f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint), {title}, "
@@ -746,16 +746,16 @@ class PostgresMatcher(Matcher):
         if scan:
             condition, scan_params = self._first_pages(where, params, scan)
             sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {condition} LIMIT %s"  # noqa: S608
-            rows = _fetch(sql, [*title_params, *scan_params, size + 1])
+            rows = _fetch(sql, [*column_params, *scan_params, size + 1])
             if len(rows) <= size and scan.pages:
                 # Fewer than expected: a smaller sample will do, else the whole table, by the index.
                 partial, rows = (scan, rows) if len(rows) >= max(1, size // 4) else (None, None)
         if rows is None:
             sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {where} LIMIT %s"  # noqa: S608
-            rows = _fetch(sql, [*title_params, *params, size + 1])
+            rows = _fetch(sql, [*column_params, *params, size + 1])
         keys = [row[0] or "" for row in rows[:size]]
         in_title, head = None, None
-        if title_params:
+        if column_params:
             in_title = sum(1 for row in rows[:size] if row[4])
             # In index order (the sample is the first matches in it; a page reads them ordered by ctid).
             ordered = sorted(rows[:size], key=lambda row: (row[1], row[2]))
@@ -921,9 +921,8 @@ def _lexeme_fractions(table: str) -> tuple[dict, float]:
         if rows and rows[0][0] and rows[0][1]:
             lexemes, frequencies = rows[0]
             fractions = dict(zip(lexemes, frequencies, strict=False))
-            other = min(
-                DEFAULT_LEXEME_FRACTION, frequencies[len(lexemes)] / 2
-            )  # then minimum, maximum, nulls
+            # After one frequency per lexeme come the least and the greatest of them.
+            other = min(DEFAULT_LEXEME_FRACTION, frequencies[len(lexemes)] / 2)
         _STATS[key] = (now, (fractions, other))
     return _STATS[key][1]
 

@@ -35,9 +35,10 @@ PAIRS_MARKER = "zqpairs1"
 
 
 # PostgreSQL: ``PHRASE_FUNCTION(body)`` lists the pairs of adjacent words ("local develop") of a body vector, as
-# PostgreSQL's own phrase search sees them (the vector's lexemes and positions), and ``PHRASE_INDEX`` indexes
-# them (migration 0006), so that a quoted phrase of common words reads its pairs' lists instead of testing
-# every document that has all its words. The pairs are computed, not stored: rows stay as narrow as they are.
+# PostgreSQL's own phrase search sees them (the vector's lexemes and positions), and its facet words (it keeps
+# lexemes shaped like ``facet_token``'s and ``pair_token``'s: "zq", letters, digits), and ``PHRASE_INDEX``
+# indexes them (migration 0006), so that a quoted phrase reads its pairs' lists instead of testing every
+# document that has all its words. The pairs are computed, not stored: rows stay as narrow as they are.
 PHRASE_FUNCTION = "puente_word_pairs"
 PHRASE_INDEX = "puente_search_posting_phrases"
 

@@ -21,7 +21,7 @@ from puente.organizations.models import OrganisationType
 from puente.practices.models import Practice
 
 from .. import engine
-from ..models import PAIRS_MARKER, Document, Facet, Posting, Term, facet_token, pair_token
+from ..models import PAIRED_FACETS, PAIRS_MARKER, Document, Facet, Posting, Term, facet_token, pair_token
 from ..sources import FACET_ORDER
 
 BAD_QUERIES = [
@@ -200,6 +200,18 @@ class SearchTests(TestCase):
                 uses_pairs = any("puente_word_pairs(p.body) @>" in q["sql"] for q in queries.captured_queries)
                 self.assertEqual(uses_pairs, postgres and paired and indexed, selection)
             self.assertEqual(seen[0], seen[-1], selection)
+        if postgres:
+            # The index keeps every facet's word and every facet pair's word (a phrase with one chosen value
+            # looks them up there: a word it dropped would hide every match).
+            words = [facet_token(name, "some-value") for name in FACET_ORDER]
+            words += [pair_token(a, "x", b, "y") for a, b in PAIRED_FACETS]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT puente_word_pairs(to_tsvector(%s))", [" ".join(["local development", *words])]
+                )
+                kept = set(cursor.fetchone()[0])
+            self.assertEqual(sorted(set(words) - kept), [])
+            self.assertNotIn("zqdoc0", kept)
         # The pairs follow edits of the text.
         practice = Practice.objects.get(title="Development of the local economy")
         practice.summary = "Rural and local development banks."
