@@ -399,6 +399,13 @@ def _facet_words(filters: dict, skip: str | None) -> list[list[str]]:
     return groups + [[facet_token(n, v) for v in values] for n, values in chosen.items()]
 
 
+def _joined(conditions) -> tuple[str, list]:
+    """(sql, params) conditions joined with AND ("TRUE" for none)."""
+    if not conditions:
+        return "TRUE", []
+    return " AND ".join(sql for sql, _ in conditions), [p for _, params in conditions for p in params]
+
+
 def pairs_indexed() -> bool:
     """Whether every document holds the words of its facet pairs (see ``models.PAIRS_MARKER``)."""
     return cached(("pairs",), lambda: Term.objects.filter(word=PAIRS_MARKER).exists())
@@ -603,28 +610,30 @@ class PostgresMatcher(Matcher):
         (``_phrase_pairs``), the pairs' index alone finds the candidates (with the words of the facets that
         have one chosen value, which it holds too): every other condition is hidden from the indexes
         (``COALESCE``) and tested on the candidates' rows, the chosen facets first, in the row's facet values
-        (``_facet_test``). Any plan that tested the pairs row by row instead (a bitmap of
-        the body's index rechecked, or a scan) would compute them for every row tested: a tenth of a
-        millisecond each."""
-        pieces = [self._group(g) for g in parsed.groups]
-        pieces += [self._any(words) for words in _facet_words(filters, skip)]
-        conditions = [(f"p.body @@ ({sql})", params) for sql, params in [self._all(pieces, inline)] if pieces]
-        conditions += list(also)
-        if not conditions:
-            return "TRUE", []
-        sql = " AND ".join(sql for sql, _ in conditions)
-        params = [p for _, condition_params in conditions for p in condition_params]
+        (``_facet_test``, which then stands for the facet words), then the conditions ``also`` (on the short
+        title) and last the body, without the phrases of two words that their pair alone decides
+        (``_exact_pairs``). Any plan that tested the pairs row by row instead (a bitmap of the body's index
+        rechecked, or a scan) would compute them for every row tested: a tenth of a millisecond each."""
         pairs = [] if inline else sorted({p for g in parsed.groups for p in self._phrase_pairs(g)})
         if not pairs:
-            return sql, params
+            pieces = [self._group(g) for g in parsed.groups]
+            pieces += [self._any(words) for words in _facet_words(filters, skip)]
+            body = [(f"p.body @@ ({sql})", params) for sql, params in [self._all(pieces, inline)] if pieces]
+            return _joined([*body, *also])
+        pieces = [self._group(g) for g in parsed.groups if not self._exact_pairs(g)]
+        body = [(f"p.body @@ ({sql})", params) for sql, params in [self._all(pieces)] if pieces]
         # The index holds the facet words too: a facet with one chosen value (or a facet pair with one
         # combination) narrows the candidates there.
         pairs += [words[0] for words in _facet_words(filters, skip) if len(words) == 1]
-        sql = f"COALESCE({sql}, FALSE)"
+        rest = [*also, *body]
+        sql, params = _joined(rest)
+        sql = f"COALESCE({sql}, FALSE)" if rest else ""
         test, test_params = self._facet_test(filters, skip)
         if test:
-            sql, params = f"CASE WHEN {test} THEN {sql} ELSE FALSE END", [*test_params, *params]
-        return f"{PHRASE_FUNCTION}(p.body) @> %s::text[] AND {sql}", [pairs, *params]
+            sql = f"CASE WHEN {test} THEN {sql or 'TRUE'} ELSE FALSE END"
+            params = [*test_params, *params]
+        condition = f"{PHRASE_FUNCTION}(p.body) @> %s::text[]"
+        return (f"{condition} AND {sql}" if sql else condition), [pairs, *params]
 
     def prepare(self, parsed, filters) -> None:
         """The phrases' word pairs and the estimates that choose between scan and index."""
@@ -638,18 +647,31 @@ class PostgresMatcher(Matcher):
         """The adjacent word pairs of a group that is one quoted phrase (as PostgreSQL's phrase search sees
         them: the lexemes of the phrase's vector at consecutive positions), when their index is ready (it is
         rebuilt concurrently after ``rebuild_search``), else none. Every document that has the phrase has
-        its pairs; the phrase itself is still tested on the candidates. Looked up once per search."""
+        its pairs; the phrase itself is still tested on the candidates unless its pair decides it
+        (``_exact_pairs``). Looked up once per search."""
+        return self._phrase(group)[0]
+
+    def _exact_pairs(self, group) -> bool:
+        """Whether the group's one indexed pair is the whole phrase: two lexemes, at positions 1 and 2, once
+        each (``phraseto_tsquery`` makes that ``a <-> b``, true of a vector exactly where it has ``a`` at a
+        position and ``b`` at the next, which is what the pair stands for). Longer phrases, phrases across a
+        stop word and words that give several lexemes are still tested on each candidate."""
+        return self._phrase(group)[1]
+
+    def _phrase(self, group) -> tuple[list[str], bool]:
         if group.concepts or group.words or len(group.phrases) != 1 or " " not in group.phrases[0]:
-            return []
+            return [], False
         phrase = group.phrases[0]
         if phrase not in self._pairs:
             vector, params = self._one("to_tsvector", phrase)
             sql = (
-                f"SELECT {PHRASE_FUNCTION}({vector}), EXISTS (SELECT 1 FROM pg_index "  # noqa: S608 (constant names)
-                "WHERE indexrelid = to_regclass(%s) AND indisvalid AND indisready)"
+                f"SELECT {PHRASE_FUNCTION}(v), EXISTS (SELECT 1 FROM pg_index "  # noqa: S608 (constant names)
+                "WHERE indexrelid = to_regclass(%s) AND indisvalid AND indisready), "
+                "(SELECT count(*) = 2 AND bool_and(cardinality(positions) = 1) AND sum(positions[1]) = 3 "
+                f"FROM unnest(v)) FROM {vector} v"
             )
-            pairs, ready = _fetch(sql, [*params, PHRASE_INDEX])[0]
-            self._pairs[phrase] = sorted(pairs) if ready else []
+            pairs, ready, exact = _fetch(sql, [PHRASE_INDEX, *params])[0]
+            self._pairs[phrase] = (sorted(pairs), bool(exact)) if ready else ([], False)
         return self._pairs[phrase]
 
     def _estimated_rows(self, where, params) -> float:
