@@ -1112,7 +1112,7 @@ class Results:
     documents: list
     facets: dict  # name -> [(value, count)]
     suggestion: str = ""
-    approximate_facets: bool = False
+    approximate_facets: frozenset = frozenset()  # estimated counts, see ``facet_counts``
     approximate_total: bool = False
 
     @property
@@ -1128,7 +1128,7 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     matcher = get_matcher()
     key = (
         "counts",
-        3,  # the shape of what ``_counts`` returns
+        4,  # the shape of what ``_counts`` returns
         type(matcher).__name__,
         parsed.raw,
         sorted(filters.items()),
@@ -1167,8 +1167,8 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
 
 
 def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, bool, Sample]:
-    """The number of matches, whether it is exact, the facet counts, whether they are estimates and what the
-    page needs of the sample (without its facet values: see ``_tiered``). The samples of the chosen facets'
+    """The number of matches, whether it is exact, the facet counts, which of them are estimates ((facet,
+    value) pairs) and what the page needs of the sample (without its facet values: see ``_tiered``). The samples of the chosen facets'
     other values are taken at the same time as the main one where the database allows (``concurrently``)."""
     calls = [lambda: matcher.sample(parsed, filters, None, FACET_SAMPLE, titles=True)]
     calls += [
@@ -1182,7 +1182,12 @@ def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, bool, Sample]:
     facets, approximate = facet_counts(
         matcher, parsed, filters, sample.keys, total, others=dict(zip(filters, others, strict=True))
     )
-    return total, exact, facets, approximate or not exact, sample._replace(keys=[])
+    if not exact:  # every count is scaled from the sample, or is the estimated total
+        approximate = frozenset(
+            [(name, None) for name in facets]
+            + [(n, value) for n, values in facets.items() for value, _ in values]
+        )
+    return total, exact, facets, approximate, sample._replace(keys=[])
 
 
 _workers = None
@@ -1269,20 +1274,24 @@ def _tally(tallies, keys, names, total) -> bool:
 
 def facet_counts(
     matcher, parsed, filters: dict, keys: list, total: int, limit: int = 12, others: dict | None = None
-) -> tuple[dict, bool]:
+) -> tuple[dict, frozenset]:
     """Counts per facet value over the matches, from the facet values of the matches sampled (``keys``). A
     facet's counts apply every other facet's selection but not its own, so choosing a second value in one
     facet is always possible (one more sample per chosen facet, of OTHER_VALUES_SAMPLE matches). Above the
-    sample size the counts are scaled up from the sample. Returns the counts and whether any of them is an
-    estimate."""
+    sample size the counts are scaled up from the sample. Returns the counts and which of them are
+    estimates, as (facet, value) pairs: those of the facets whose sample was scaled up (the only chosen
+    value of a facet counts every match, so it is as exact as the total, which the caller knows), and
+    (facet, None) for each such facet, whose list of values may miss some."""
     tallies = {name: Counter() for name in FACET_ORDER}
-    approximate = _tally(tallies, keys, set(FACET_ORDER) - set(filters), total)
+    unchosen = set(FACET_ORDER) - set(filters)
+    estimated = set(unchosen) if _tally(tallies, keys, unchosen, total) else set()
     for name in filters:
         if others and name in others:
             found = others[name]
         else:
             found = matcher.sample(parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE))
-        approximate = _tally(tallies, found.keys, {name}, found.total) or not found.exact or approximate
+        if _tally(tallies, found.keys, {name}, found.total) or not found.exact:
+            estimated.add(name)
         # A chosen value stays listed (so that it can be unchosen) even when its sample missed it. The only
         # chosen value of its facet counts every match (the same number as the total, estimated or not); one
         # of several, too few to be sampled.
@@ -1291,12 +1300,16 @@ def facet_counts(
                 tallies[name][value] = total
             elif value not in tallies[name]:
                 tallies[name][value] = 0
-    counts = {}
+    counts, approximate = {}, set()
     for name, values in tallies.items():
         chosen = set(filters.get(name, []))
         ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
         counts[name] = ordered[:limit] + [v for v in ordered[limit:] if v[0] in chosen]
-    return counts, approximate
+        if name in estimated:
+            sole = next(iter(chosen)) if len(chosen) == 1 else None
+            approximate.add((name, None))
+            approximate.update((name, value) for value, _ in counts[name] if value != sole)
+    return counts, frozenset(approximate)
 
 
 # --- highlighting -----------------------------------------------------------------------------------------------

@@ -67,10 +67,12 @@ def _sidebar(context) -> str:
         translation.get_language(),
         context["q"],
         context["sort"],
-        results.approximate_facets,
         sorted(results.filters.items()),
         [
-            (f["name"], [(i["value"], i["label"], i["count"], i["chosen"]) for i in f["values"]])
+            (
+                f["name"],
+                [(i["value"], i["label"], i["count"], i["chosen"], i["approximate"]) for i in f["values"]],
+            )
             for f in context["facets"]
         ],
     )

@@ -306,6 +306,16 @@ class SearchTests(TestCase):
         self.assertEqual(facets["country"], {"cl": 2, "mx": 1})
         self.assertEqual(results.total, 3)
         self.assertFalse(results.approximate_total)
+        # Only the estimated counts are marked so: the type facet's other values, not the chosen type (the
+        # exact total) nor the facets counted from the main sample, which holds every match.
+        self.assertEqual({name for name, _ in results.approximate_facets}, {"kind"})
+        self.assertNotIn(("kind", "practice"), results.approximate_facets)
+        content = response.content.decode()
+        self.assertRegex(
+            content, r'name="kind" value="practice" checked> [^<]*<span class="facet__count">\(3\)'
+        )
+        self.assertRegex(content, r'name="country" value="cl"> [^<]*<span class="facet__count">\(2\)')
+        self.assertContains(response, "Counts estimated from a sample of the results.")
 
     def test_sort_by_date_and_pagination(self):
         for i in range(25):
