@@ -1166,10 +1166,11 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     return results
 
 
-def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, bool, Sample]:
-    """The number of matches, whether it is exact, the facet counts, which of them are estimates ((facet,
-    value) pairs) and what the page needs of the sample (without its facet values: see ``_tiered``). The samples of the chosen facets'
-    other values are taken at the same time as the main one where the database allows (``concurrently``)."""
+def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, frozenset, Sample]:
+    """The number of matches, whether it is exact, the facet counts, which of them are estimates (see
+    ``facet_counts``) and what the page needs of the sample (without its facet values: see ``_tiered``).
+    The samples of the chosen facets' other values are taken at the same time as the main one where the
+    database allows (``concurrently``)."""
     calls = [lambda: matcher.sample(parsed, filters, None, FACET_SAMPLE, titles=True)]
     calls += [
         lambda name=name: matcher.sample(parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE))

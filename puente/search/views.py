@@ -67,6 +67,7 @@ def _sidebar(context) -> str:
         translation.get_language(),
         context["q"],
         context["sort"],
+        bool(results.approximate_facets),  # the note under the facets (an estimated facet may show no "≈")
         sorted(results.filters.items()),
         [
             (
