@@ -25,17 +25,22 @@ from wagtail.search.query import And, Or, Phrase, PlainText
 
 from . import glossary
 from .models import (
+    FTS_WORD,
     MARKER,
     PAIRED_FACETS,
     PAIRS_MARKER,
     PHRASE_FUNCTION,
     PHRASE_INDEX,
+    PHRASE_TABLE,
+    PHRASES_MARKER,
+    RESERVED,
     Document,
     Facet,
     Kind,
     Term,
     facet_token,
     pair_token,
+    phrase_pair,
 )
 from .sources import FACET_ORDER
 from .text import MAX_TOKENS, STEMMERS, clean_query, fold, fold_exact, stem, tokens
@@ -372,6 +377,10 @@ class Matcher:
         there are more than RANK_ALL of them (or the matcher cannot)."""
         return None
 
+    def for_query(self, parsed) -> Matcher:
+        """The matcher that answers ``parsed`` best (this one, unless a subclass knows better)."""
+        return self
+
     def prepare(self, parsed, filters) -> None:
         """Look up, once, what every sample of this query would (before they run at once)."""
 
@@ -418,6 +427,14 @@ class SQLiteMatcher(Matcher):
 
     FTS = "wagtailsearch_indexentry_fts"
     ENTRY = "wagtailsearch_indexentry"
+    WEIGHTS = "0.0, 1.0, 4.0"  # BM25 weights of the columns autocomplete, body and title
+
+    def for_query(self, parsed) -> Matcher:
+        """The matcher for ``parsed``: ``SQLitePhraseMatcher`` when every part of it is a quoted phrase of two
+        words and every document has its row of word pairs, else this one."""
+        if parsed.groups and all(SQLitePhraseMatcher.pairs(g) for g in parsed.groups) and phrases_indexed():
+            return SQLitePhraseMatcher()
+        return self
 
     @staticmethod
     def _any(words) -> str:
@@ -495,7 +512,7 @@ class SQLiteMatcher(Matcher):
         ``ids`` (every match, from the sample), those are the candidates: no second search for them."""
         column = "title" if title else "{title body}"
         words = f"{column} : (" + " AND ".join(self._words(parsed)) + ")"
-        bm25 = f"bm25({self.FTS}, 0.0, 1.0, 4.0)"
+        bm25 = f"bm25({self.FTS}, {self.WEIGHTS})"
         if ids is not None:
             rows = (
                 "WITH c AS MATERIALIZED (SELECT value AS r FROM json_each(%s)) "  # noqa: S608
@@ -560,6 +577,44 @@ class SQLiteMatcher(Matcher):
     def rest_page(self, parsed, filters, expression, offset, limit) -> list:
         rest = f"({expression}) NOT title : (" + " AND ".join(self._words(parsed)) + ")"
         return self._in_index_order(rest, offset, limit)
+
+
+def phrases_indexed() -> bool:
+    """SQLite: whether every document has its row in ``PHRASE_TABLE`` (see ``models.PHRASES_MARKER``)."""
+    return cached(("phrases",), lambda: Term.objects.filter(word=PHRASES_MARKER).exists())
+
+
+class SQLitePhraseMatcher(SQLiteMatcher):
+    """A query of quoted two-word phrases on SQLite: each phrase is one word of ``PHRASE_TABLE``, the pairs of
+    adjacent words of every document ("local_development"), which also holds the facet words. FTS5 finds a
+    phrase in the main index by reading the position lists of both words, which for two common words are
+    long, in every statement of the page; here it reads the pair's list, which holds only the documents that
+    have the phrase. The results are the same (the pairs are made from the same text, tokenized as FTS5
+    does)."""
+
+    FTS = PHRASE_TABLE
+    WEIGHTS = "1.0, 4.0"  # body, title
+
+    @staticmethod
+    def pairs(group) -> list[str] | None:
+        """The pair of words of ``group`` when it is only a quoted phrase of two words (not reserved words)."""
+        if group.words or group.concepts or len(group.phrases) != 1:
+            return None
+        words = FTS_WORD.findall(group.phrases[0])
+        if len(words) != 2 or any(RESERVED.fullmatch(w) for w in words):
+            return None
+        return [phrase_pair(*words)]
+
+    def for_query(self, parsed) -> Matcher:
+        return self
+
+    def _words(self, parsed) -> list[str]:
+        return [self._any(self.pairs(g)) for g in parsed.groups]
+
+    def _filters(self, filters, skip=None) -> str:
+        # No marker needed: the table holds documents only.
+        parts = [self._any(words) for words in _facet_words(filters, skip)]
+        return "body : (" + " AND ".join(parts) + ")" if parts else ""
 
 
 class PostgresMatcher(Matcher):
@@ -1125,7 +1180,7 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     total and the facet counts are estimated from the first FACET_SAMPLE matches (and marked so)."""
     parsed = parse(raw)
     filters = {k: list(dict.fromkeys(v))[:20] for k, v in (filters or {}).items() if k in FACET_ORDER and v}
-    matcher = get_matcher()
+    matcher = get_matcher().for_query(parsed)
     key = (
         "counts",
         4,  # the shape of what ``_counts`` returns
@@ -1260,7 +1315,7 @@ def _count(raw: str) -> int:
     parsed = parse(raw)
     if parsed.is_empty:
         return 0
-    return min(1, get_matcher().sample(parsed, {}, None, 1).total)
+    return min(1, get_matcher().for_query(parsed).sample(parsed, {}, None, 1).total)
 
 
 def _tally(tallies, keys, names, total) -> bool:

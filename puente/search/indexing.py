@@ -11,7 +11,18 @@ from wagtail.search.backends import get_search_backends
 
 from . import glossary
 from .engine import index_changed
-from .models import PAIRS_MARKER, PHRASE_FUNCTION, PHRASE_INDEX, Document, Facet, Posting, Term
+from .models import (
+    PAIRS_MARKER,
+    PHRASE_FUNCTION,
+    PHRASE_INDEX,
+    PHRASE_TABLE,
+    PHRASES_MARKER,
+    Document,
+    Facet,
+    Posting,
+    Term,
+    phrase_columns,
+)
 from .sources import SOURCES, Source, load_related, source_for
 from .text import stems, tokens
 
@@ -87,9 +98,41 @@ def refresh_postings(ids: list[int] | None = None) -> None:
             f"SELECT COALESCE(e.id, -d.id), d.id, d.facet_keys FROM puente_search_document d {entry} "
             f"{where or 'WHERE 1'} ON CONFLICT (document_id) DO UPDATE SET id = excluded.id, keys = excluded.keys"
         )
-    params = [content_type, *params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if connection.vendor == "sqlite":
+            _delete_phrases(cursor, ids)
+        cursor.execute(sql, [content_type, *params])
+        if connection.vendor == "sqlite":
+            _write_phrases(cursor, where, params)
+
+
+def _delete_phrases(cursor, ids: list[int] | None) -> None:
+    """SQLite: remove the ``PHRASE_TABLE`` rows of the postings of the documents ``ids`` (all when None)."""
+    if ids is None:
+        cursor.execute(f"DELETE FROM {PHRASE_TABLE}")  # noqa: S608 (a constant name)
+        return
+    cursor.execute(
+        f"DELETE FROM {PHRASE_TABLE} WHERE rowid IN (SELECT id FROM puente_search_posting "  # noqa: S608
+        f"WHERE document_id IN ({', '.join(['%s'] * len(ids))}))",
+        [int(pk) for pk in ids],
+    )
+
+
+def _write_phrases(cursor, where: str, params: list, batch_size: int = 2000) -> None:
+    """SQLite: write the ``PHRASE_TABLE`` rows of the postings that ``where`` selects (their documents ``d``),
+    from their index entries, in rowid order."""
+    cursor.execute(
+        "SELECT p.id, e.title, e.body FROM puente_search_document d "  # noqa: S608 (placeholders)
+        "JOIN puente_search_posting p ON p.document_id = d.id "
+        f"JOIN wagtailsearch_indexentry e ON e.id = p.id {where} ORDER BY p.id",
+        params,
+    )
+    insert = f"INSERT INTO {PHRASE_TABLE} (rowid, title, body) VALUES (%s, %s, %s)"  # noqa: S608
+    with connection.cursor() as writer:
+        while rows := cursor.fetchmany(batch_size):
+            writer.executemany(
+                insert, [(pk, *phrase_columns(title or "", body or "")) for pk, title, body in rows]
+            )
 
 
 def compact_postings() -> None:
@@ -159,6 +202,9 @@ def create_phrase_index() -> None:
 
 def _unindex(documents) -> None:
     for document in documents:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                _delete_phrases(cursor, [document.pk])
         for backend in get_search_backends(with_auto_update=True):
             backend.delete(document)
         document.delete()
@@ -380,6 +426,7 @@ def rebuild(progress=None, batch_size: int = 500) -> int:
         del index._refresh_title_norms
         index._refresh_title_norms(full=True)
     refresh_postings()
-    _add_terms([PAIRS_MARKER])  # every document now holds its facet pair words
+    # Every document now holds its facet pair words, and on SQLite has its row of word pairs.
+    _add_terms([PAIRS_MARKER, *([PHRASES_MARKER] if connection.vendor == "sqlite" else [])])
     _changed()
     return done

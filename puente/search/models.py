@@ -3,6 +3,7 @@ layer (modelsearch: SQLite FTS5, PostgreSQL full text, or OpenSearch/Elasticsear
 in ``Facet`` rows and the indexed vocabulary in ``Term`` (for typo tolerance and "Did you mean")."""
 
 import hashlib
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -41,6 +42,46 @@ PAIRS_MARKER = "zqpairs1"
 # document that has all its words. The pairs are computed, not stored: rows stay as narrow as they are.
 PHRASE_FUNCTION = "puente_word_pairs"
 PHRASE_INDEX = "puente_search_posting_phrases"
+
+# SQLite: an FTS5 table of the same pairs, written beside every posting (rowid: the posting's id) from its index
+# entry's title and body (``phrase_columns``), so that a query of quoted two-word phrases reads one short list
+# per phrase instead of the position lists of both (common) words. ``PHRASES_MARKER`` in the vocabulary says
+# that every document has its row (written like ``PAIRS_MARKER``).
+PHRASE_TABLE = "puente_search_phrase"
+PHRASES_MARKER = "zqphrases1"
+# The words FTS5's default tokenizer (unicode61) makes of a text that is already folded (an index entry's).
+FTS_WORD = re.compile(r"[^\W_]+")
+# Reserved words of the index: facet values and facet pairs ("zq", letters, digits), glossary concepts
+# (``zqc`` and digits) and the marker.
+RESERVED = re.compile(r"zq[a-z]+[0-9]+")
+CONCEPT = re.compile(r"zqc[0-9]+")
+
+
+def phrase_pair(first: str, second: str) -> str:
+    """The word that stands for ``first`` followed by ``second`` in ``PHRASE_TABLE``."""
+    return f"{first}_{second}"
+
+
+def phrase_columns(title: str, body: str) -> tuple[str, str]:
+    """The title and body of a ``PHRASE_TABLE`` row: the pairs of adjacent words of an index entry's title and
+    body, repeated as often as they occur (BM25 ranks phrases as it ranks words), and in the body also the
+    words of the facet values and facet pairs (so that the chosen facets are tested in the same list).
+    No pair has a reserved word: those are not text."""
+
+    def pairs(text: str) -> list[str]:
+        words = FTS_WORD.findall(text.lower())
+        return [
+            phrase_pair(a, b)
+            for a, b in zip(words, words[1:], strict=False)
+            if not RESERVED.fullmatch(a) and not RESERVED.fullmatch(b)
+        ]
+
+    facets = [
+        w
+        for w in FTS_WORD.findall(body.lower())
+        if RESERVED.fullmatch(w) and not CONCEPT.fullmatch(w) and w != MARKER
+    ]
+    return " ".join(pairs(title)), " ".join([*pairs(body), *facets])
 
 
 def pair_token(first: str, first_value: str, second: str, second_value: str) -> str:

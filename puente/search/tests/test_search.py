@@ -21,7 +21,18 @@ from puente.organizations.models import OrganisationType
 from puente.practices.models import Practice
 
 from .. import engine
-from ..models import PAIRED_FACETS, PAIRS_MARKER, Document, Facet, Posting, Term, facet_token, pair_token
+from ..models import (
+    PAIRED_FACETS,
+    PAIRS_MARKER,
+    PHRASES_MARKER,
+    Document,
+    Facet,
+    Posting,
+    Term,
+    facet_token,
+    pair_token,
+    phrase_columns,
+)
 from ..sources import FACET_ORDER
 
 BAD_QUERIES = [
@@ -166,7 +177,9 @@ class SearchTests(TestCase):
     def test_quoted_phrases_match_adjacent_words(self):
         """A quoted phrase finds its words next to each other and in that order, not anywhere in the text. On
         PostgreSQL the candidates come from the index of adjacent word pairs where the phrase has any (not
-        across a stop word), with the same results as through the body's index alone."""
+        across a stop word), with the same results as through the body's index alone. On SQLite a query of
+        two-word phrases only is answered from the table of word pairs, with the same results as through
+        the main index."""
         from django.test.utils import CaptureQueriesContext
 
         make_practice("Local development plans", summary="A plan for local development with the diaspora.")
@@ -182,14 +195,19 @@ class SearchTests(TestCase):
             ('"sending money home"', ["Remittance fees"], True, True),
             ('"local development"', ["Local development plans"], True, False),  # with facets, below
         ]
+        # SQLite: whether the query is answered from the table of word pairs (two-word phrases only)
+        from_pairs_table = [True, True, False, False, True]
         for number, (query, expected, paired, tested) in enumerate(cases):
             selection = {"q": query, **({"kind": "practice", "language": "en"} if number == 4 else {})}
             seen = []
-            for indexed in (True, False) if postgres else (True,):
+            for indexed in (True, False):
                 if not indexed:
                     with connection.cursor() as cursor:
                         cursor.execute("SAVEPOINT phrases")
-                        cursor.execute("DROP INDEX puente_search_posting_phrases")
+                        if postgres:
+                            cursor.execute("DROP INDEX puente_search_posting_phrases")
+                        else:  # as in an index built before the table: it is not used
+                            Term.objects.filter(word=PHRASES_MARKER).delete()
                 engine.index_changed()
                 with CaptureQueriesContext(connection) as queries:
                     response = self.search(**selection)
@@ -200,6 +218,8 @@ class SearchTests(TestCase):
                 self.assertEqual(sorted(self.titles(response)), expected, selection)
                 seen.append((results.total, results.facets))
                 statements = [q["sql"] for q in queries.captured_queries]
+                uses_table = [sql for sql in statements if "puente_search_phrase MATCH" in sql]
+                self.assertEqual(bool(uses_table), not postgres and indexed and from_pairs_table[number])
                 uses_pairs = [sql for sql in statements if "puente_word_pairs(p.body) @>" in sql]
                 self.assertEqual(bool(uses_pairs), postgres and paired and indexed, selection)
                 body_tested = [sql for sql in uses_pairs if "p.body @@" in sql.split(" WHERE ", 1)[1]]
@@ -427,24 +447,50 @@ class SearchTests(TestCase):
                 self.assertEqual(response.status_code, 200, repr(query))
         self.assertNotContains(self.search(q="<script>alert(1)</script>"), "<script>alert(1)</script>")
 
+    def assert_phrase_rows_follow_postings(self):
+        """SQLite: the table of word pairs has one row per posting, that posting's pairs."""
+        if connection.vendor != "sqlite":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT rowid, title, body FROM puente_search_phrase ORDER BY rowid")
+            rows = cursor.fetchall()
+            cursor.execute(
+                "SELECT e.id, e.title, e.body FROM wagtailsearch_indexentry e "
+                "JOIN puente_search_posting p ON p.id = e.id ORDER BY e.id"
+            )
+            entries = cursor.fetchall()
+        self.assertEqual(rows, [(pk, *phrase_columns(title, body)) for pk, title, body in entries])
+        self.assertEqual(len(rows), Posting.objects.count())
+
     def test_index_follows_create_edit_publish_unpublish_and_delete(self):
         self.assertEqual(self.titles(self.search(q="neverpublished")), [])
         self.assertFalse(Document.objects.filter(heading="Remittances draft never published").exists())
         with self.captureOnCommitCallbacks(execute=True):
             practice = make_practice("Seed funds for returnees", summary="Grants for returnees' businesses.")
         self.assertIn("Seed funds for returnees", self.titles(self.search(q="returnees")))
+        # Quoted phrases of two words (on SQLite: through the table of word pairs, which follows too).
+        self.assertEqual(self.titles(self.search(q='"seed funds"')), ["Seed funds for returnees"])
+        self.assert_phrase_rows_follow_postings()
         with self.captureOnCommitCallbacks(execute=True):
             practice.title = "Start-up grants for returnees"
             practice.save()
         self.assertIn("Start-up grants for returnees", self.titles(self.search(q="returnees")))
         self.assertNotIn("Seed funds for returnees", self.titles(self.search(q="returnees")))
+        self.assertEqual(self.titles(self.search(q='"seed funds"')), [])
+        self.assertEqual(self.titles(self.search(q='"up grants"')), ["Start-up grants for returnees"])
+        self.assert_phrase_rows_follow_postings()
         practice.unpublish()
         self.assertEqual(self.titles(self.search(q="returnees")), [])
+        self.assertEqual(self.titles(self.search(q='"up grants"')), [])
+        self.assert_phrase_rows_follow_postings()
         practice.save_revision().publish()
         self.assertIn("Start-up grants for returnees", self.titles(self.search(q="returnees")))
+        self.assertEqual(self.titles(self.search(q='"up grants"')), ["Start-up grants for returnees"])
         Practice.objects.get(pk=practice.pk).delete()
         self.assertEqual(self.titles(self.search(q="returnees")), [])
+        self.assertEqual(self.titles(self.search(q='"up grants"')), [])
         self.assertEqual(Posting.objects.count(), Document.objects.count())
+        self.assert_phrase_rows_follow_postings()
         # Organisations appear once verified.
         organisation = make_organisation("Ciudad de Prueba Nueva", is_verified=False)
         self.assertEqual(self.titles(self.search(q="prueba")), [])
@@ -456,6 +502,8 @@ class SearchTests(TestCase):
         out = io.StringIO()
         call_command("rebuild_search", stdout=out)
         self.assertIn(f"Indexed {Document.objects.count()} records", out.getvalue())
+        self.assert_phrase_rows_follow_postings()  # SQLite: every document has its row of word pairs
+        self.assertEqual(Term.objects.filter(word=PHRASES_MARKER).exists(), connection.vendor == "sqlite")
         self.assertIn("[##############################]", out.getvalue())
         self.assertEqual(
             Document.objects.filter(kind="practice").count(), Practice.objects.filter(live=True).count()
@@ -503,9 +551,9 @@ class SearchTests(TestCase):
         with self.assertNumQueries(2):
             self.assertEqual(self.search().status_code, 200)
         # A quoted phrase (nothing to look up in the vocabulary): a sample and the page; PostgreSQL looks up
-        # the phrase's adjacent word pairs first (and whether their index is ready).
-        postgres = connection.vendor == "postgresql"
-        with self.assertNumQueries(3 if postgres else 2):
+        # the phrase's adjacent word pairs first (and whether their index is ready), SQLite whether every
+        # document has its row of word pairs (then cached).
+        with self.assertNumQueries(3):
             self.assertEqual(self.search(q='"host communities"').status_code, 200)
         # More matches than the sample: the number is estimated from the sample; title matches are counted
         # (SQLite; PostgreSQL estimates them from the sample), then paged (ranked), then the others fill the
