@@ -589,8 +589,9 @@ class SQLitePhraseMatcher(SQLiteMatcher):
     adjacent words of every document ("local_development"), which also holds the facet words. FTS5 finds a
     phrase in the main index by reading the position lists of both words, which for two common words are
     long, in every statement of the page; here it reads the pair's list, which holds only the documents that
-    have the phrase. The results are the same (the pairs are made from the same text, tokenized as FTS5
-    does)."""
+    have the phrase. The matches and counts are the same (the pairs are made from the same text, tokenized
+    as FTS5 does); they are ranked by BM25 of the pair, whose lengths count pairs, not words, so that near
+    ties may come in another order than through the main index."""
 
     FTS = PHRASE_TABLE
     WEIGHTS = "1.0, 4.0"  # body, title

@@ -4,11 +4,11 @@ a taxonomy term changes)."""
 from __future__ import annotations
 
 from functools import partial
+from html import escape
 
 from django.apps import apps
 from django.core.cache import cache
 from django.utils import translation
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -102,19 +102,15 @@ def labelled(counts: dict, filters: dict, approximate: frozenset = frozenset()) 
 
 
 def _checkboxes(name: str, items: list[dict]) -> str:
-    return format_html_join(
-        "\n",
-        '<li><label><input type="checkbox" name="{}" value="{}"{}> {} '
-        '<span class="facet__count">({}{})</span></label></li>',
-        (
-            (
-                name,
-                item["value"],
-                mark_safe(" checked") if item["chosen"] else "",
-                item["label"],
-                "≈" if item["approximate"] else "",
-                item["count"],
-            )
+    # Plain ``html.escape`` on plain strings (Django's ``format_html`` checks every argument for lazy
+    # translations and marks it safe: a third of the time of a cold page's sidebar).
+    name = escape(name)
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "\n".join(
+            f'<li><label><input type="checkbox" name="{name}" value="{escape(str(item["value"]))}"'
+            f"{' checked' if item['chosen'] else ''}> {escape(str(item['label']))} "
+            f'<span class="facet__count">({"≈" if item["approximate"] else ""}{int(item["count"])})</span>'
+            "</label></li>"
             for item in items
-        ),
+        )
     )

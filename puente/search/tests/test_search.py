@@ -250,8 +250,19 @@ class SearchTests(TestCase):
         )
 
     def test_highlighted_snippets_are_escaped(self):
-        make_practice("<b>Migrants</b> & cities", summary="<script>alert('x')</script> migrants welcome")
+        topic = make_topic("Towns & <b>\"cities\"</b>", slug="towns-cities")
+        make_practice(
+            "<b>Migrants</b> & cities",
+            summary="<script>alert('x')</script> migrants welcome",
+            topics=[topic],
+        )
         response = self.search(q="migrants")
+        # The facet's label and value, in the sidebar's checkboxes
+        self.assertContains(
+            response,
+            'name="topic" value="towns-cities"> Towns &amp; &lt;b&gt;&quot;cities&quot;&lt;/b&gt; '
+            '<span class="facet__count">(1)</span>',
+        )
         self.assertContains(response, "<mark>migrants</mark>")
         self.assertContains(response, "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;")
         self.assertNotContains(response, "<script>alert")
