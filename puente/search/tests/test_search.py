@@ -250,7 +250,7 @@ class SearchTests(TestCase):
         )
 
     def test_highlighted_snippets_are_escaped(self):
-        topic = make_topic("Towns & <b>\"cities\"</b>", slug="towns-cities")
+        topic = make_topic('Towns & <b>"cities"</b>', slug="towns-cities")
         make_practice(
             "<b>Migrants</b> & cities",
             summary="<script>alert('x')</script> migrants welcome",
