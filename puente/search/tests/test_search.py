@@ -857,6 +857,16 @@ class CompactionTests(TransactionTestCase):
         first, last, size = seen[True]
         self.assertGreater(first, 0)  # the new postings after the deleted ones
         first, last, size = seen[False]
+        if first:
+            # A transaction open elsewhere on the server since before the rebuild (a long import into another
+            # database) keeps every row deleted after it began, so the rewrite must keep them too.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname <> current_database() "
+                    "AND backend_xmin IS NOT NULL AND xact_start < now() - interval '5 seconds'"
+                )
+                if cursor.fetchone()[0]:
+                    self.skipTest("a long transaction in another database keeps the deleted rows")
         self.assertEqual((first, last + 1), (0, size))
         self.assertGreater(size, 1)
         # The index of adjacent word pairs was dropped for the rebuild and built again (concurrently).
