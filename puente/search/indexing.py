@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 
 from django.contrib.contenttypes.models import ContentType
@@ -98,12 +99,25 @@ def refresh_postings(ids: list[int] | None = None) -> None:
             f"SELECT COALESCE(e.id, -d.id), d.id, d.facet_keys FROM puente_search_document d {entry} "
             f"{where or 'WHERE 1'} ON CONFLICT (document_id) DO UPDATE SET id = excluded.id, keys = excluded.keys"
         )
+    phrases = _phrase_rows()
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+        if phrases:
             _delete_phrases(cursor, ids)
         cursor.execute(sql, [content_type, *params])
-        if connection.vendor == "sqlite":
+        if phrases:
             _write_phrases(cursor, where, params)
+
+
+def _phrase_rows() -> bool:
+    """Whether the database has ``PHRASE_TABLE`` to keep (SQLite with FTS5, see migration 0007)."""
+    return connection.vendor == "sqlite" and _fts5()
+
+
+@functools.cache
+def _fts5() -> bool:
+    from wagtail.search.backends.database.sqlite.utils import fts5_available
+
+    return fts5_available()
 
 
 def _delete_phrases(cursor, ids: list[int] | None) -> None:
@@ -202,7 +216,7 @@ def create_phrase_index() -> None:
 
 def _unindex(documents) -> None:
     for document in documents:
-        if connection.vendor == "sqlite":
+        if _phrase_rows():
             with connection.cursor() as cursor:
                 _delete_phrases(cursor, [document.pk])
         for backend in get_search_backends(with_auto_update=True):
@@ -427,6 +441,6 @@ def rebuild(progress=None, batch_size: int = 500) -> int:
         index._refresh_title_norms(full=True)
     refresh_postings()
     # Every document now holds its facet pair words, and on SQLite has its row of word pairs.
-    _add_terms([PAIRS_MARKER, *([PHRASES_MARKER] if connection.vendor == "sqlite" else [])])
+    _add_terms([PAIRS_MARKER, *([PHRASES_MARKER] if _phrase_rows() else [])])
     _changed()
     return done

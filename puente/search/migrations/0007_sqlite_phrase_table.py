@@ -12,8 +12,10 @@ MARKER = "zqphrases1"
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
+    from wagtail.search.backends.database.sqlite.utils import fts5_available
+
+    if schema_editor.connection.vendor != "sqlite" or not fts5_available():
+        return  # (without FTS5 Wagtail searches through its fallback backend: no table to keep)
     schema_editor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(body, title, tokenize=\"unicode61 tokenchars '_'\")"
     )
