@@ -415,9 +415,14 @@ def _joined(conditions) -> tuple[str, list]:
     return " AND ".join(sql for sql, _ in conditions), [p for _, params in conditions for p in params]
 
 
+def _marked(marker: str) -> bool:
+    """Whether the vocabulary holds ``marker`` (what every document of the index has; cached)."""
+    return cached(("marker", marker), lambda: Term.objects.filter(word=marker).exists())
+
+
 def pairs_indexed() -> bool:
     """Whether every document holds the words of its facet pairs (see ``models.PAIRS_MARKER``)."""
-    return cached(("pairs",), lambda: Term.objects.filter(word=PAIRS_MARKER).exists())
+    return _marked(PAIRS_MARKER)
 
 
 class SQLiteMatcher(Matcher):
@@ -428,6 +433,7 @@ class SQLiteMatcher(Matcher):
     FTS = "wagtailsearch_indexentry_fts"
     ENTRY = "wagtailsearch_indexentry"
     WEIGHTS = "0.0, 1.0, 4.0"  # BM25 weights of the columns autocomplete, body and title
+    DOCUMENTS_ONLY = False  # whether the table holds search documents only (else: the marker keeps to them)
 
     def for_query(self, parsed) -> Matcher:
         """The matcher for ``parsed``: ``SQLitePhraseMatcher`` when every part of it is a quoted phrase of two
@@ -446,7 +452,7 @@ class SQLiteMatcher(Matcher):
     def _filters(self, filters, skip=None) -> str:
         parts = [self._any(words) for words in _facet_words(filters, skip)]
         # Facet words are in documents only; without them the marker keeps other models' entries out.
-        parts += [] if parts else [f'"{MARKER}"']
+        parts += [] if parts or self.DOCUMENTS_ONLY else [f'"{MARKER}"']
         return "body : (" + " AND ".join(parts) + ")" if parts else ""
 
     def expression(self, parsed, filters, skip=None) -> str:
@@ -581,7 +587,7 @@ class SQLiteMatcher(Matcher):
 
 def phrases_indexed() -> bool:
     """SQLite: whether every document has its row in ``PHRASE_TABLE`` (see ``models.PHRASES_MARKER``)."""
-    return cached(("phrases",), lambda: Term.objects.filter(word=PHRASES_MARKER).exists())
+    return _marked(PHRASES_MARKER)
 
 
 class SQLitePhraseMatcher(SQLiteMatcher):
@@ -595,6 +601,7 @@ class SQLitePhraseMatcher(SQLiteMatcher):
 
     FTS = PHRASE_TABLE
     WEIGHTS = "1.0, 4.0"  # body, title
+    DOCUMENTS_ONLY = True
 
     @staticmethod
     def pairs(group) -> list[str] | None:
@@ -611,11 +618,6 @@ class SQLitePhraseMatcher(SQLiteMatcher):
 
     def _words(self, parsed) -> list[str]:
         return [self._any(self.pairs(g)) for g in parsed.groups]
-
-    def _filters(self, filters, skip=None) -> str:
-        # No marker needed: the table holds documents only.
-        parts = [self._any(words) for words in _facet_words(filters, skip)]
-        return "body : (" + " AND ".join(parts) + ")" if parts else ""
 
 
 class PostgresMatcher(Matcher):

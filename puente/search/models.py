@@ -68,20 +68,16 @@ def phrase_columns(title: str, body: str) -> tuple[str, str]:
     words of the facet values and facet pairs (so that the chosen facets are tested in the same list).
     No pair has a reserved word: those are not text."""
 
-    def pairs(text: str) -> list[str]:
-        words = FTS_WORD.findall(text.lower())
+    def pairs(words: list[str]) -> list[str]:
         return [
             phrase_pair(a, b)
             for a, b in zip(words, words[1:], strict=False)
             if not RESERVED.fullmatch(a) and not RESERVED.fullmatch(b)
         ]
 
-    facets = [
-        w
-        for w in FTS_WORD.findall(body.lower())
-        if RESERVED.fullmatch(w) and not CONCEPT.fullmatch(w) and w != MARKER
-    ]
-    return " ".join(pairs(title)), " ".join([*pairs(body), *facets])
+    words = FTS_WORD.findall(body.lower())
+    facets = [w for w in words if RESERVED.fullmatch(w) and not CONCEPT.fullmatch(w) and w != MARKER]
+    return " ".join(pairs(FTS_WORD.findall(title.lower()))), " ".join([*pairs(words), *facets])
 
 
 def pair_token(first: str, first_value: str, second: str, second_value: str) -> str:
