@@ -24,6 +24,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.query import And, Or, Phrase, PlainText
 
 from . import glossary
+from .facets import meta_labeller
 from .models import (
     FTS_WORD,
     MARKER,
@@ -1217,8 +1218,10 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
             results.suggestion = suggestion
     terms = [t for g in parsed.groups for t in g.highlight_terms]
     kinds = {value: str(label) for value, label in Kind.choices}  # translated once, not once per result
+    meta = meta_labeller()
     for document in documents:
         document.kind_label = kinds.get(document.kind, document.kind)
+        document.meta_label = meta(document.meta)
         document.snippet = highlight(document.summary or document.text[:400], terms, length=260)
         document.highlighted_heading = highlight(document.heading, terms, length=400)
     return results

@@ -13,10 +13,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from puente.organizations.models import OrganisationType
+from puente.resources.models import ResourceKind
 from puente.taxonomy.models import Language, UNRegion
 
 from .models import Kind
-from .sources import FACET_MODELS, FACET_ORDER
+from .sources import FACET_MODELS, FACET_ORDER, META_LABEL
 
 TITLES = {
     "kind": _("Type"),
@@ -32,7 +33,13 @@ TITLES = {
     "year": _("Year"),
     "lang": _("Language"),
 }
-CHOICES = {"kind": Kind, "region": UNRegion, "orgtype": OrganisationType, "lang": Language}
+CHOICES = {
+    "kind": Kind,
+    "region": UNRegion,
+    "orgtype": OrganisationType,
+    "lang": Language,
+    "resourcekind": ResourceKind,  # not a facet: a resource's type in its result line (``meta_labeller``)
+}
 CACHE_KEY = "search-facet-labels"
 
 
@@ -64,13 +71,31 @@ def label(name: str, value: str, taxonomy: dict) -> str:
     return taxonomy.get(name, {}).get(value, value)
 
 
+def _active_labels() -> dict:
+    language = (translation.get_language() or "en")[:2]
+    return _taxonomy_labels(language if language in ("en", "es", "fr") else "en")
+
+
+def meta_labeller():
+    """A function giving a result's meta line as shown in the active language: a label reference
+    (``sources.labelled_meta``) becomes the label, other text stays as it was indexed."""
+    taxonomy = _active_labels()
+
+    def shown(meta: str) -> str:
+        if not meta.startswith(META_LABEL):
+            return meta
+        name, _, value = meta[len(META_LABEL) :].partition("=")
+        return label(name, value, taxonomy)
+
+    return shown
+
+
 def labelled(counts: dict, filters: dict, approximate: frozenset = frozenset()) -> list[dict]:
     """The facets as the template shows them: title, values with label, count (``approximate``: the
     (facet, value) counts that are estimates, shown with "≈") and whether chosen, and the
     values' checkboxes as HTML (built here: about a hundred of them, five times faster than a template loop;
     only when the template asks, as the sidebar is mostly cached)."""
-    language = (translation.get_language() or "en")[:2]
-    taxonomy = _taxonomy_labels(language if language in ("en", "es", "fr") else "en")
+    taxonomy = _active_labels()
     out = []
     for name in FACET_ORDER:
         values = counts.get(name) or []

@@ -92,6 +92,16 @@ def load_related(objs: list, names: list[str]) -> None:
             obj._search_related[name] = by_owner.get(obj.pk, [])
 
 
+# A result's line of meta that is a label, not text: ``META_LABEL + "name=value"`` (a facet's value, or a
+# resource type), shown in the reader's language (``facets.meta_label``) instead of the language it was
+# indexed in.
+META_LABEL = "\x1f"
+
+
+def labelled_meta(name: str, value: str) -> str:
+    return f"{META_LABEL}{name}={value}" if value else ""
+
+
 @dataclass
 class Extract:
     heading: str
@@ -171,7 +181,11 @@ def _commitment(c) -> Extract:
 
 def _project(p) -> Extract:
     e = Extract(
-        p.title, p.slug, p.main_objectives, language="en", meta=p.country.label if p.country_id else ""
+        p.title,
+        p.slug,
+        p.main_objectives,
+        language="en",
+        meta=labelled_meta("country", p.country.slug if p.country_id else ""),
     )
     e.text += [p.main_objectives]
     e.add_organisations(related(p, "partners"))
@@ -186,7 +200,7 @@ def _project(p) -> Extract:
 
 
 def _organisation(o) -> Extract:
-    e = Extract(o.name, o.slug, html_to_text(o.description)[:300], meta=o.get_kind_display())
+    e = Extract(o.name, o.slug, html_to_text(o.description)[:300], meta=labelled_meta("orgtype", o.kind))
     e.text += [o.acronym, html_to_text(o.description), o.city, o.mayor]
     e.names += [o.name, o.acronym, o.city]
     e.facets.add(("orgtype", o.kind))
@@ -195,7 +209,7 @@ def _organisation(o) -> Extract:
 
 
 def _resource(r) -> Extract:
-    e = Extract(r.title, r.slug, r.summary, language=r.language, meta=r.get_kind_display())
+    e = Extract(r.title, r.slug, r.summary, language=r.language, meta=labelled_meta("resourcekind", r.kind))
     e.text += [r.summary, html_to_text(getattr(r, "body", ""))]
     e.add_organisations(related(r, "organisations"))
     e.add_tags(r)

@@ -15,6 +15,7 @@ from puente.core.tests.factories import (
     make_country,
     make_organisation,
     make_practice,
+    make_resource,
     make_topic,
 )
 from puente.organizations.models import OrganisationType
@@ -827,6 +828,54 @@ class RebuildTests(TestCase):
             for record in source.model_class.objects.all():
                 indexing.index_object(record)
         self.assertEqual(self.snapshot(), rebuilt)
+
+
+class ResultLineTests(TestCase):
+    """A result's line under its title is in the reader's language, whatever language it was indexed in."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+        make_resource("Reception toolkit for municipalities", kind="toolkit")
+        call_command("rebuild_search", stdout=io.StringIO())
+
+    def setUp(self):
+        engine.index_changed()
+
+    def line(self, language, title, **params):
+        response = self.client.get(f"/{language}/search/", params)
+        self.assertEqual(response.status_code, 200)
+        documents = response.context["results"].documents
+        found = [d for d in documents if d.heading == title]
+        self.assertTrue(found, [d.heading for d in documents])
+        self.assertContains(response, found[0].meta_label)
+        return found[0].meta_label
+
+    def test_labels_are_shown_in_the_readers_language(self):
+        project = "Preserving the Figuig Palm for local economic development with the support of the Moroccan diaspora"
+        cases = [
+            ({"q": "Figuig palm", "kind": "project"}, project, ("Morocco", "Marruecos", "Maroc")),
+            (
+                {"q": "reception toolkit", "kind": "resource"},
+                "Reception toolkit for municipalities",
+                ("Toolkit or guide", "Caja de herramientas o guía", "Boîte à outils ou guide"),
+            ),
+            (
+                {"q": "pintana", "kind": "organisation"},
+                "Municipality of La Pintana",
+                (
+                    "Local or regional government",
+                    "Gobierno local o regional",
+                    "Collectivité locale ou régionale",
+                ),
+            ),
+        ]
+        for params, title, labels in cases:
+            for language, label in zip(("en", "es", "fr"), labels, strict=True):
+                with self.subTest(title=title, language=language):
+                    self.assertEqual(self.line(language, title, **params), label)
+        # Free text (a practice's place) is shown as it was written.
+        self.assertEqual(self.line("es", "Le Maroc Vert", q="maroc vert", kind="practice"), "Morocco")
 
 
 class CompactionTests(TransactionTestCase):
