@@ -30,6 +30,7 @@ from .models import (
     MARKER,
     PAIRED_FACETS,
     PAIRS_MARKER,
+    PART_INDEX,
     PHRASE_FUNCTION,
     PHRASE_INDEX,
     PHRASE_TABLE,
@@ -831,7 +832,13 @@ class PostgresMatcher(Matcher):
             if len(rows) <= size and scan.pages:
                 # Fewer than expected: a smaller sample will do, else the whole table, by the index.
                 partial, rows = (scan, rows) if len(rows) >= max(1, size // 4) else (None, None)
-        if rows is None:
+        parts = [] if rows is not None or titles else self._parts(parsed, filters, skip, size)
+        if parts:
+            # The parts of the index in order, each read only if the ones before it held too few matches.
+            branch = f"SELECT {columns} FROM {self.POSTING} p WHERE "  # noqa: S608
+            sql = " UNION ALL ".join(f"({branch}{part} AND {where})" for part in parts) + " LIMIT %s"
+            rows = _fetch(sql, [*[*column_params, *params] * len(parts), size + 1])
+        elif rows is None:
             sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {where} LIMIT %s"  # noqa: S608
             rows = _fetch(sql, [*column_params, *params, size + 1])
         keys = [row[0] or "" for row in rows[:size]]
@@ -861,6 +868,20 @@ class PostgresMatcher(Matcher):
         reached = (last_block - first_block) * per_page + last_line - first_line + 1
         total = _estimate(size, max(int(reached), size), int(pages * per_page))
         return Sample(keys, total, False, _scaled(in_title, total, size), head)
+
+    def _parts(self, parsed, filters, skip, size) -> list[str]:
+        """The conditions on the posting id of the parts of the body's index (``models.PART_INDEX``), in
+        order, when a sample of ``size`` matches should be read from them: when there are parts and the
+        planner expects more matches than ``size`` (else every part would be read, one index scan each,
+        where the whole index is one), except for a phrase whose word pairs find the candidates."""
+        if self._has_phrase_pairs(parsed):
+            return []
+        estimate = self._words_estimate(parsed)
+        if estimate is None:
+            return []
+        tuples, _, _, words = estimate
+        expected = tuples * words * _facets_fraction(self.POSTING, _facet_words(filters, skip))
+        return _part_conditions(self.POSTING) if expected > size else []
 
     def _words_estimate(self, parsed) -> tuple[float, int, int, float] | None:
         """The table's rows, pages in its statistics and pages now, and the share of the rows that have the
@@ -1021,6 +1042,51 @@ def _facets_fraction(table: str, groups: list[list[str]]) -> float:
             missing *= 1 - fractions.get(word, other)
         result *= 1 - missing
     return result
+
+
+def forget_statistics() -> None:
+    """Forget this process's copies of the table's statistics and parts (other processes keep theirs up to
+    STATS_SECONDS: reading stale parts still finds every match, as any parts cover every id)."""
+    _STATS.clear()
+
+
+PART_BOUND = re.compile(r"\bid\s*(>=|<)\s*'?(-?\d+)")
+
+
+def _part_conditions(table: str) -> list[str]:
+    """The id ranges of the valid parts of the body's index (``models.PART_INDEX``) as conditions on ``p``,
+    in order, read from their definitions (kept a minute, like ``_table_stats``); none unless they cover
+    every id without a gap, so that reading them all finds every match."""
+    from django.db import connection
+
+    key = (connection.alias, connection.settings_dict.get("NAME"), table, "parts")
+    now = time.monotonic()
+    if key not in _STATS or now - _STATS[key][0] > STATS_SECONDS:
+        sql = (
+            "SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = %s::regclass AND c.relname LIKE %s AND i.indisvalid AND i.indisready "
+            "ORDER BY c.relname"
+        )
+        ranges = []
+        for (predicate,) in _fetch(sql, [table, f"{PART_INDEX}\\_%"]):
+            bounds = {op: int(value) for op, value in PART_BOUND.findall(predicate or "")}
+            ranges.append((bounds.get(">="), bounds.get("<")))
+        ranges.sort(key=lambda r: (r[0] is not None, r[0] or 0))
+        covered = (
+            len(ranges) > 1
+            and ranges[0][0] is None
+            and ranges[-1][1] is None
+            and all(a[1] is not None and a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+        )
+        conditions = []
+        if covered:
+            for low, high in ranges:
+                bounds = ([f"p.id >= {low}"] if low is not None else []) + (
+                    [f"p.id < {high}"] if high is not None else []
+                )
+                conditions.append(" AND ".join(bounds))
+        _STATS[key] = (now, conditions)
+    return _STATS[key][1]
 
 
 def _table_stats(table: str) -> tuple[float, int, int]:

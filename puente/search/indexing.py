@@ -11,9 +11,13 @@ from django.db import connection, transaction
 from wagtail.search.backends import get_search_backends
 
 from . import glossary
-from .engine import index_changed
+from .engine import forget_statistics, index_changed
 from .models import (
+    MAX_PARTS,
+    MIN_PARTS,
     PAIRS_MARKER,
+    PART_INDEX,
+    PART_ROWS,
     PHRASE_FUNCTION,
     PHRASE_INDEX,
     PHRASE_TABLE,
@@ -212,6 +216,76 @@ def create_phrase_index() -> None:
             )
         finally:
             cursor.execute("RESET maintenance_work_mem")
+
+
+def _part_indexes(cursor) -> list[str]:
+    cursor.execute(
+        "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %s::regclass AND c.relname LIKE %s ORDER BY c.relname",
+        [Posting._meta.db_table, f"{PART_INDEX}\\_%"],
+    )
+    return [name for (name,) in cursor.fetchall()]
+
+
+def drop_part_indexes() -> None:
+    """PostgreSQL: drop the parts of the body's index (``models.PART_INDEX``) before a rebuild writes every
+    posting again (their ranges of ids would no longer split the table evenly); searches use the whole index
+    meanwhile."""
+    if connection.vendor != "postgresql":
+        return
+    concurrently = "" if connection.in_atomic_block else " CONCURRENTLY"
+    with connection.cursor() as cursor:
+        for name in _part_indexes(cursor):
+            cursor.execute(f"DROP INDEX{concurrently} IF EXISTS {name}")
+    forget_statistics()
+
+
+def part_bounds(total: int, ids_at) -> list[int]:
+    """The first id of every part but the first, for ``total`` postings (none below ``MIN_PARTS`` parts of
+    ``PART_ROWS``); ``ids_at(offsets)`` gives the ids at those offsets in id order."""
+    parts = min(MAX_PARTS, total // PART_ROWS)
+    if parts < MIN_PARTS:
+        return []
+    return ids_at([total * k // parts for k in range(1, parts)])
+
+
+def create_part_indexes() -> None:
+    """PostgreSQL: split the body's index into parts of equal ranges of posting ids (see
+    ``models.PART_INDEX``), replacing any from an earlier rebuild; without blocking searches or writes
+    outside a transaction (``CONCURRENTLY``). A table too small for ``MIN_PARTS`` parts gets none."""
+    if connection.vendor != "postgresql":
+        return
+    table = Posting._meta.db_table
+    drop_part_indexes()
+    concurrently = "" if connection.in_atomic_block else " CONCURRENTLY"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (the model's table)
+        total = cursor.fetchone()[0]
+
+        def ids_at(offsets):
+            cursor.execute(
+                f"SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM {table}) s "  # noqa: S608
+                "WHERE n = ANY(%s) ORDER BY id",
+                [offsets],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+        bounds = part_bounds(total, ids_at)
+        if not bounds:
+            return
+        conditions = [f"id < {bounds[0]}"]
+        conditions += [f"id >= {low} AND id < {high}" for low, high in zip(bounds, bounds[1:], strict=False)]
+        conditions.append(f"id >= {bounds[-1]}")
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        try:
+            for k, condition in enumerate(conditions):
+                cursor.execute(
+                    f"CREATE INDEX{concurrently} {PART_INDEX}_{k:02d} ON {table} USING gin (body) "
+                    f"WHERE {condition}"
+                )
+        finally:
+            cursor.execute("RESET maintenance_work_mem")
+    forget_statistics()
 
 
 def _unindex(documents) -> None:

@@ -43,6 +43,17 @@ PAIRS_MARKER = "zqpairs1"
 PHRASE_FUNCTION = "puente_word_pairs"
 PHRASE_INDEX = "puente_search_posting_phrases"
 
+# PostgreSQL: the body vectors' index again, in parts (partial GIN indexes ``PART_INDEX_00``, ``_01``, …), each
+# on one range of posting ids: after ``rebuild_search`` a range of ids is a range of the table's pages (postings
+# are written in id order, a fixed shuffle), so a sample that needs only its first matches reads the parts in
+# order and stops at the part that completes it, instead of first putting every match of the whole index in
+# one bitmap. Built by ``rebuild_search`` on tables of at least ``MIN_PARTS`` × ``PART_ROWS`` postings; the
+# last part is open-ended (it takes the postings written since).
+PART_INDEX = "puente_search_posting_part"
+PART_ROWS = 50_000
+MIN_PARTS = 4
+MAX_PARTS = 16
+
 # SQLite: an FTS5 table of the same pairs, written beside every posting (rowid: the posting's id) from its index
 # entry's title and body (``phrase_columns``), so that a query of quoted two-word phrases reads one short list
 # per phrase instead of the position lists of both (common) words. ``PHRASES_MARKER`` in the vocabulary says

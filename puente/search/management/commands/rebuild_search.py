@@ -3,7 +3,14 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from puente.search.indexing import compact_postings, create_phrase_index, drop_phrase_index, rebuild
+from puente.search.indexing import (
+    compact_postings,
+    create_part_indexes,
+    create_phrase_index,
+    drop_part_indexes,
+    drop_phrase_index,
+    rebuild,
+)
 
 
 class Command(BaseCommand):
@@ -31,6 +38,7 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         drop_phrase_index()
+        drop_part_indexes()
         try:
             count = rebuild(progress=progress, batch_size=batch_size)
             if interactive:
@@ -39,5 +47,7 @@ class Command(BaseCommand):
                 compact_postings()
         finally:
             create_phrase_index()
+        # After the rewrite, which puts the postings in id order (a range of ids is then a range of pages).
+        create_part_indexes()
         self.stdout.write(f"Indexed {count} records in {time.monotonic() - started:.1f} s.")
         sys.stdout.flush()
