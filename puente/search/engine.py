@@ -1005,15 +1005,24 @@ STATS_SECONDS = 60
 DEFAULT_LEXEME_FRACTION = 0.005  # PostgreSQL's DEFAULT_TS_MATCH_SEL, without statistics
 
 
+def _kept(table: str, what: str, compute):
+    """``compute()``, kept a minute (STATS_SECONDS) per database, table and ``what``: facts about the postings
+    table that change only with a rebuild or an ANALYZE."""
+    from django.db import connection
+
+    key = (connection.alias, connection.settings_dict.get("NAME"), table, what)
+    now = time.monotonic()
+    if key not in _STATS or now - _STATS[key][0] > STATS_SECONDS:
+        _STATS[key] = (now, compute())
+    return _STATS[key][1]
+
+
 def _lexeme_fractions(table: str) -> tuple[dict, float]:
     """The body vectors' most common lexemes with the fraction of rows that have each, from the table's
     statistics, and the fraction the planner assumes for any other lexeme (half the least common one's);
-    kept a minute, like ``_table_stats``."""
-    from django.db import connection
+    kept a minute (``_kept``)."""
 
-    key = (connection.alias, connection.settings_dict.get("NAME"), table, "lexemes")
-    now = time.monotonic()
-    if key not in _STATS or now - _STATS[key][0] > STATS_SECONDS:
+    def compute():
         sql = (
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
             "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'body'"
@@ -1025,8 +1034,9 @@ def _lexeme_fractions(table: str) -> tuple[dict, float]:
             fractions = dict(zip(lexemes, frequencies, strict=False))
             # After one frequency per lexeme come the least and the greatest of them.
             other = min(DEFAULT_LEXEME_FRACTION, frequencies[len(lexemes)] / 2)
-        _STATS[key] = (now, (fractions, other))
-    return _STATS[key][1]
+        return fractions, other
+
+    return _kept(table, "lexemes", compute)
 
 
 def _facets_fraction(table: str, groups: list[list[str]]) -> float:
@@ -1055,17 +1065,13 @@ PART_BOUND = re.compile(r"\bid\s*(>=|<)\s*'?(-?\d+)")
 
 def _part_conditions(table: str) -> list[str]:
     """The id ranges of the valid parts of the body's index (``models.PART_INDEX``) as conditions on ``p``,
-    in order, read from their definitions (kept a minute, like ``_table_stats``); none unless they cover
-    every id without a gap, so that reading them all finds every match."""
-    from django.db import connection
+    in order, read from their definitions (kept a minute, ``_kept``); none unless they cover every id
+    without a gap, so that reading them all finds every match."""
 
-    key = (connection.alias, connection.settings_dict.get("NAME"), table, "parts")
-    now = time.monotonic()
-    if key not in _STATS or now - _STATS[key][0] > STATS_SECONDS:
+    def compute():
         sql = (
             "SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE i.indrelid = %s::regclass AND c.relname LIKE %s AND i.indisvalid AND i.indisready "
-            "ORDER BY c.relname"
+            "WHERE i.indrelid = %s::regclass AND c.relname LIKE %s AND i.indisvalid AND i.indisready"
         )
         ranges = []
         for (predicate,) in _fetch(sql, [table, f"{PART_INDEX}\\_%"]):
@@ -1078,30 +1084,26 @@ def _part_conditions(table: str) -> list[str]:
             and ranges[-1][1] is None
             and all(a[1] is not None and a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
         )
-        conditions = []
-        if covered:
-            for low, high in ranges:
-                bounds = ([f"p.id >= {low}"] if low is not None else []) + (
-                    [f"p.id < {high}"] if high is not None else []
-                )
-                conditions.append(" AND ".join(bounds))
-        _STATS[key] = (now, conditions)
-    return _STATS[key][1]
+        if not covered:
+            return []
+        return [
+            " AND ".join(
+                ([f"p.id >= {low}"] if low is not None else [])
+                + ([f"p.id < {high}"] if high is not None else [])
+            )
+            for low, high in ranges
+        ]
+
+    return _kept(table, "parts", compute)
 
 
 def _table_stats(table: str) -> tuple[float, int, int]:
-    """The table's row and page counts from its statistics, and its pages now (kept a minute)."""
-    from django.db import connection
-
-    key = (connection.alias, connection.settings_dict.get("NAME"), table)
-    now = time.monotonic()
-    if key not in _STATS or now - _STATS[key][0] > STATS_SECONDS:
-        sql = (
-            "SELECT reltuples, relpages, pg_relation_size(oid) / current_setting('block_size')::bigint "
-            "FROM pg_class WHERE oid = %s::regclass"
-        )
-        _STATS[key] = (now, _fetch(sql, [table])[0])
-    return _STATS[key][1]
+    """The table's row and page counts from its statistics, and its pages now (kept a minute, ``_kept``)."""
+    sql = (
+        "SELECT reltuples, relpages, pg_relation_size(oid) / current_setting('block_size')::bigint "
+        "FROM pg_class WHERE oid = %s::regclass"
+    )
+    return _kept(table, "pages", lambda: _fetch(sql, [table])[0])
 
 
 def _fetch(sql, params) -> list:
