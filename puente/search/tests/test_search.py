@@ -695,6 +695,16 @@ class SearchTests(TestCase):
                 seen.append([pk for (pk,) in cursor.fetchall()])
         self.assertEqual([pk for ids in seen for pk in ids], postings)
         self.assertLessEqual(max(map(len, seen)) - min(map(len, seen)), 1)
+        # A record published after the rebuild goes to the last part, which is open-ended.
+        with self.captureOnCommitCallbacks(execute=True):
+            late = make_practice(
+                "Migrants welcome desk, opened late", topics=[self.inclusion], country=self.chile
+            )
+        late_id = Posting.objects.get(document__object_id=late.pk, document__kind="practice").pk
+        with connection.cursor() as cursor:
+            last = f"SELECT count(*) FROM puente_search_posting p WHERE p.id = %s AND {parts[-1]}"  # noqa: S608
+            cursor.execute(last, [late_id])
+            self.assertEqual(cursor.fetchone()[0], 1)
 
         selections = [
             {"q": "migrants", "topic": "social-inclusion", "country": "cl"},
@@ -730,6 +740,8 @@ class SearchTests(TestCase):
                 self.assertEqual(bool(in_parts), with_parts, selection)
                 self.assertGreaterEqual(len(in_parts), len(results.filters) if with_parts else 0, selection)
             self.assertEqual(seen[False], seen[True], selection)
+            if selection["q"] == "migrants" and "country" in selection:
+                self.assertIn("Migrants welcome desk, opened late", seen[True][1])
         # A rebuild of a table too small for parts leaves none.
         call_command("rebuild_search", stdout=io.StringIO())
         self.assertEqual(engine._part_conditions("puente_search_posting"), [])
