@@ -54,7 +54,7 @@ messages: install  ## extract translatable strings into the Spanish and French c
 compilemessages: install  ## the compiled .mo files are committed, so a fresh machine needs no gettext
 	$(DEV) $(MANAGE) compilemessages --ignore ".venv/*" --ignore "node_modules/*"
 
-bench: install  ## search benchmark (about two hours); quick: BENCH_SIZES=10000,100000; BENCH_ENGINES=sqlite,postgres
+bench: install  ## search benchmark (hours); quick: BENCH_SIZES=10000,100000; BENCH_ENGINES=sqlite,postgres
 	$(BIN)/python bench/run.py
 
 clean:
