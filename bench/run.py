@@ -3,7 +3,7 @@ mix through the search page and through an icontains baseline, and write a table
 (bench/results/<date>.csv).
 
 Sizes come from BENCH_SIZES (default "10000,100000,1000000", the full run: building the 1,000,000-record
-databases takes about 40 minutes on PostgreSQL and well over an hour on SQLite; "10000,100000" for a quick
+databases takes about 40 minutes on PostgreSQL and 70 on SQLite; "10000,100000" for a quick
 one). Engines from BENCH_ENGINES (default "sqlite,postgres"; PostgreSQL at BENCH_PG, default
 postgres://postgres@127.0.0.1:5432).
 
