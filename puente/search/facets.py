@@ -78,12 +78,15 @@ def _active_labels() -> dict:
 
 def meta_labeller():
     """A function giving a result's meta line as shown in the active language: a label reference
-    (``sources.labelled_meta``) becomes the label, other text stays as it was indexed."""
-    taxonomy = _active_labels()
+    (``sources.labelled_meta``) becomes the label, other text stays as it was indexed. The labels are
+    looked up once, and only if a result needs them."""
+    taxonomy = {}
 
     def shown(meta: str) -> str:
         if not meta.startswith(META_LABEL):
             return meta
+        if not taxonomy:
+            taxonomy.update(_active_labels())
         name, _, value = meta[len(META_LABEL) :].partition("=")
         return label(name, value, taxonomy)
 

@@ -240,15 +240,6 @@ def drop_part_indexes() -> None:
     forget_statistics()
 
 
-def part_bounds(total: int, ids_at) -> list[int]:
-    """The first id of every part but the first, for ``total`` postings (none below ``MIN_PARTS`` parts of
-    ``PART_ROWS``); ``ids_at(offsets)`` gives the ids at those offsets in id order."""
-    parts = min(MAX_PARTS, total // PART_ROWS)
-    if parts < MIN_PARTS:
-        return []
-    return ids_at([total * k // parts for k in range(1, parts)])
-
-
 def create_part_indexes() -> None:
     """PostgreSQL: split the body's index into parts of equal ranges of posting ids (see
     ``models.PART_INDEX``), replacing any from an earlier rebuild; without blocking searches or writes
@@ -261,18 +252,16 @@ def create_part_indexes() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (the model's table)
         total = cursor.fetchone()[0]
-
-        def ids_at(offsets):
-            cursor.execute(
-                f"SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM {table}) s "  # noqa: S608
-                "WHERE n = ANY(%s) ORDER BY id",
-                [offsets],
-            )
-            return [pk for (pk,) in cursor.fetchall()]
-
-        bounds = part_bounds(total, ids_at)
-        if not bounds:
+        parts = min(MAX_PARTS, total // PART_ROWS)
+        if parts < MIN_PARTS:
             return
+        # The first id of every part but the first.
+        cursor.execute(
+            f"SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM {table}) s "  # noqa: S608
+            "WHERE n = ANY(%s) ORDER BY id",
+            [[total * k // parts for k in range(1, parts)]],
+        )
+        bounds = [pk for (pk,) in cursor.fetchall()]
         conditions = [f"id < {bounds[0]}"]
         conditions += [f"id >= {low} AND id < {high}" for low, high in zip(bounds, bounds[1:], strict=False)]
         conditions.append(f"id >= {bounds[-1]}")

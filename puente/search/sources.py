@@ -93,7 +93,7 @@ def load_related(objs: list, names: list[str]) -> None:
 
 
 # A result's line of meta that is a label, not text: ``META_LABEL + "name=value"`` (a facet's value, or a
-# resource type), shown in the reader's language (``facets.meta_label``) instead of the language it was
+# resource type), shown in the reader's language (``facets.meta_labeller``) instead of the language it was
 # indexed in.
 META_LABEL = "\x1f"
 
