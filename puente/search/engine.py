@@ -37,7 +37,6 @@ from .models import (
     PHRASES_MARKER,
     RESERVED,
     Document,
-    Facet,
     Kind,
     Term,
     facet_token,
@@ -355,24 +354,34 @@ def _by_date(queryset):
 
 
 class Matcher:
-    """Any Wagtail search backend (search servers): full-text matching by the backend, facet filters in the
-    database."""
+    """Any other Wagtail search backend (a search server: OpenSearch, Elasticsearch). The query and the chosen
+    facets' reserved words (every document's body holds its facet words) are one full-text query, so the server
+    matches, filters, counts and ranks, and the database gives the rows of the documents it found, in its
+    order. Facet counts come from the first matches (FACET_SAMPLE, scaled up above it)."""
 
-    def matched(self, parsed):
-        if parsed.is_empty:
-            return Document.objects.all()
-        results = get_search_backend().search(
-            parsed.query(), Document.objects.all(), order_by_relevance=False
-        )
-        return _queryset(results).order_by()
+    def _results(self, parsed, filters, skip=None, queryset=None, by_relevance=True):
+        """The server's results for the query and the chosen facets but ``skip``, from ``queryset``'s rows;
+        None when neither restricts anything (every document matches)."""
+        parts = [] if parsed.is_empty else [parsed.query()]
+        for words in _facet_words(filters, skip):
+            alternatives = [PlainText(word) for word in words]
+            parts.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
+        if not parts:
+            return None
+        query = parts[0] if len(parts) == 1 else And(parts)
+        queryset = Document.objects.all() if queryset is None else queryset
+        return get_search_backend().search(query, queryset, order_by_relevance=by_relevance)
 
     def sample(self, parsed, filters, skip, size, titles=False) -> Sample:
-        """A sample of the matches of the query and the chosen facets but ``skip`` (see ``Sample``)."""
-        selected = _filter(self.matched(parsed), filters, skip)
-        keys = list(selected.values_list("facet_keys", flat=True)[: size + 1])
+        """The facet values of the first ``size`` matches of the query and the chosen facets but ``skip``,
+        and the number of matches (see ``Sample``)."""
+        rows = Document.objects.only("facet_keys")
+        results = self._results(parsed, filters, skip, rows, by_relevance=False)
+        found = rows.order_by("pk") if results is None else results
+        keys = [document.facet_keys for document in found[: size + 1]]
         if len(keys) <= size:
             return Sample(keys, len(keys), True)
-        return Sample(keys[:size], selected.count(), True)
+        return Sample(keys[:size], found.count(), True)
 
     def counted_title_page(self, parsed, filters, limit) -> list | None:
         """The first page of the title matches, ranked, in one statement that also counts them: None when
@@ -387,11 +396,18 @@ class Matcher:
         """Look up, once, what every sample of this query would (before they run at once)."""
 
     def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None) -> list:
-        if sort == "date" or parsed.is_empty:
-            selected = _filter(self.matched(parsed), filters)
-            return list(_by_date(selected).defer(*HEAVY)[offset : offset + limit])
-        results = get_search_backend().search(parsed.query(), Document.objects.all())
-        return list(_filter(_queryset(results), filters).defer(*HEAVY)[offset : offset + limit])
+        """One page of the matches: by relevance (the server's), or newest first."""
+        rows = Document.objects.defer(*HEAVY)
+        by_date = sort == "date" or parsed.is_empty
+        results = self._results(
+            parsed,
+            filters,
+            None,
+            rows.order_by("-date", "-id") if by_date else rows,
+            by_relevance=not by_date,
+        )
+        found = _by_date(rows) if results is None else results
+        return list(found[offset : offset + limit])
 
 
 def _facet_words(filters: dict, skip: str | None) -> list[list[str]]:
@@ -1178,22 +1194,6 @@ def get_matcher() -> Matcher:
     if name == "PostgresSearchBackend":
         return PostgresMatcher(getattr(backend, "config", None))
     return Matcher()
-
-
-def _queryset(results):
-    """The matched documents as a queryset (database backends), else by their ids (search servers)."""
-    if hasattr(results, "get_queryset"):
-        return results.get_queryset()
-    return Document.objects.filter(pk__in=[d.pk for d in results[:10000]])
-
-
-def _filter(queryset, filters: dict, skip: str | None = None):
-    for name, values in filters.items():
-        if name != skip and values:
-            queryset = queryset.filter(
-                pk__in=Facet.objects.filter(name=name, value__in=values).values("document_id")
-            )
-    return queryset
 
 
 # --- short-lived cache of what a query costs most to work out --------------------------------------------------

@@ -148,6 +148,7 @@ class Document(index.Indexed, models.Model):
         index.SearchField("search_body"),
         index.AutocompleteField("heading"),
         index.AutocompleteField("names"),
+        index.FilterField("id"),  # a search server's ties, newest first (see ``engine.Matcher.page``)
         index.FilterField("kind"),
         index.FilterField("date"),
         index.FilterField("language"),

@@ -860,6 +860,125 @@ class SearchTests(TestCase):
         self.assertEqual(self.titles(response), ["Seed funds for returnees"])
 
 
+class ServerResults:
+    """Search results as a search server's Wagtail backend returns them (OpenSearch, Elasticsearch): sliced
+    in the server's order, counted and iterated, with no database query to build on (``get_queryset``)."""
+
+    def __init__(self, results):
+        self.results = results
+
+    def __getitem__(self, key):
+        found = self.results[key]
+        return ServerResults(found) if isinstance(key, slice) else found
+
+    def __iter__(self):
+        return iter(self.results)
+
+    def count(self):
+        return self.results.count()
+
+
+class ServerBackend:
+    """The database backend with its results reduced to a search server's (``ServerResults``): no server runs
+    here, and Wagtail's backends share this API."""
+
+    def __init__(self):
+        from wagtail.search.backends import get_search_backend
+
+        self.backend = get_search_backend()
+
+    def search(self, *args, **kwargs):
+        return ServerResults(self.backend.search(*args, **kwargs))
+
+    def autocomplete(self, *args, **kwargs):
+        return ServerResults(self.backend.autocomplete(*args, **kwargs))
+
+
+class SearchServerTests(TestCase):
+    """The matcher used with a search server (``engine.Matcher``): the query and the chosen facets are one
+    full-text query that the backend ranks, filters and counts, and pages keep the backend's order."""
+
+    @classmethod
+    def setUpTestData(cls):
+        SearchTests.setUpTestData.__func__(cls)
+
+    def setUp(self):
+        engine.index_changed()
+        for name, value in (("get_matcher", engine.Matcher), ("get_search_backend", ServerBackend)):
+            patcher = mock.patch.object(engine, name, value)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+
+    search = SearchTests.search
+    titles = SearchTests.titles
+
+    def facets(self, response):
+        return {f["name"]: {v["value"]: v["count"] for v in f["values"]} for f in response.context["facets"]}
+
+    def test_relevance_cross_lingual_queries_and_highlights(self):
+        make_practice("Small business grants", summary="Grants for returnees and their families.")
+        make_practice("Returnees reintegration desk", summary="A desk at the town hall.")
+        # The title match first, though it was indexed last.
+        self.assertEqual(
+            self.titles(self.search(q="returnees")), ["Returnees reintegration desk", "Small business grants"]
+        )
+        # (How the facets' words weigh in the ranking is the backend's: compared as a set.)
+        self.assertEqual(
+            set(self.titles(self.search(q="returnees", kind="practice"))),
+            {"Returnees reintegration desk", "Small business grants"},
+        )
+        self.assertEqual(self.titles(self.search(q="returnees", kind="resource")), [])
+        for query in ("remesas", "transferts de fonds"):
+            self.assertIn("3x1 Remittance Programme", self.titles(self.search(q=query)), query)
+        self.assertContains(self.search(q="refugees"), "<mark>refugees</mark>")
+        self.assertNotIn("Remittances draft never published", self.titles(self.search(q="remittances")))
+        self.assertIn("3x1 Remittance Programme", self.titles(self.search(q="remitances")))  # a typo
+        self.assertContains(self.client.get("/en/search/suggest/", {"q": "La Pint"}), "La Pintana")
+
+    def test_facets_filter_and_count_through_the_query(self):
+        self.assertEqual(self.facets(self.search(q="migrants"))["kind"], {"practice": 3, "commitment": 1})
+        response = self.search(q="migrants", kind="practice", country="cl")
+        self.assertEqual(
+            sorted(self.titles(response)),
+            ["Capacitaciones para funcionarias municipales", "Supporting host communities for refugees"],
+        )
+        response = self.search(q="migrants", kind="practice", country=["cl", "mx"])
+        self.assertEqual(len(self.titles(response)), 3)
+        facets = self.facets(response)
+        self.assertEqual(facets["country"], {"cl": 2, "mx": 1})
+        self.assertEqual(facets["kind"]["commitment"], 1)
+        self.assertEqual(facets["topic"], {"social-inclusion": 2, "remittances": 1})
+        # No query: the chosen facets alone, newest first.
+        response = self.search(country="cl", kind="practice")
+        self.assertEqual(response.context["results"].total, 2)
+        self.assertNotIn("3x1 Remittance Programme", self.titles(response))
+
+    def test_counts_pages_and_date_order_beyond_the_sample(self):
+        for i in range(25):
+            make_practice(f"Welcome desk number {i}", summary="A welcome desk for newcomers.")
+        with mock.patch.object(engine, "FACET_SAMPLE", 4):
+            for sort in ("relevance", "date"):
+                engine.index_changed()
+                first = self.search(q="welcome desk", sort=sort)
+                results = first.context["results"]
+                # Counted by the backend, not estimated from the sample of four.
+                self.assertEqual((results.total, results.approximate_total), (25, False))
+                self.assertEqual(self.facets(first)["kind"], {"practice": 25})
+                self.assertContains(first, 'rel="next"')
+                second = self.search(q="welcome desk", sort=sort, page=2)
+                every = self.titles(first) + self.titles(second)
+                self.assertEqual(len(every), 25)
+                self.assertEqual(len(set(every)), 25)
+                dates = [d.date for d in results.documents + second.context["results"].documents]
+                if sort == "date":
+                    self.assertEqual(dates, sorted(dates, reverse=True))
+
+    def test_bad_queries_give_a_normal_page(self):
+        for query in BAD_QUERIES:
+            response = self.search(q=query, kind="practice")
+            self.assertEqual(response.status_code, 200, repr(query[:40]))
+
+
 class RebuildTests(TestCase):
     """``rebuild_search`` takes shortcuts for speed (related records loaded in bulk, facet rows and PostgreSQL
     index entries written in one statement per batch): it must write exactly what indexing one record at a
