@@ -3,6 +3,7 @@ queries, index freshness, the rebuild command, autocomplete and query counts."""
 
 import io
 import time
+import unicodedata
 from contextlib import ExitStack
 from unittest import mock
 
@@ -483,6 +484,23 @@ class SearchTests(TestCase):
                 response = self.client.get(f"/{language}/search/", {"q": query, "sort": query, "kind": query})
                 self.assertEqual(response.status_code, 200, repr(query))
         self.assertNotContains(self.search(q="<script>alert(1)</script>"), "<script>alert(1)</script>")
+
+    def test_every_unicode_script_gives_a_normal_page(self):
+        # One letter (or, failing that, any assigned character) of every block of 128 code points in the first
+        # four planes: every script, combining marks, symbols, private use and unassigned code points.
+        chosen = []
+        for start in range(0x80, 0x40000, 0x80):
+            block = [chr(c) for c in range(start, start + 0x80) if not 0xD800 <= c < 0xE000]
+            letters = [c for c in block if unicodedata.category(c).startswith("L")]
+            chosen.append((letters or block or ["?"])[len(letters or block) // 2])
+        # Words of six (long enough to be checked for typos), twenty words to a query, quoted and not.
+        words = ["".join(chosen[i : i + 6]) for i in range(0, len(chosen), 6)]
+        for i in range(0, len(words), 20):
+            query = " ".join(words[i : i + 20])
+            for q in (query, f'"{query}"', f"{words[i]} migrants"):
+                self.assertEqual(self.search(q=q, kind="practice").status_code, 200, repr(q))
+                self.assertEqual(self.client.get("/es/search/suggest/", {"q": q}).status_code, 200, repr(q))
+        self.assertGreater(len(words), 300)
 
     def assert_phrase_rows_follow_postings(self):
         """SQLite: the table of word pairs has one row per posting, that posting's pairs."""
