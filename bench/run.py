@@ -161,6 +161,8 @@ def main():
         writer.writerow([])
         writer.writerow(["engine-size", "index build s", "database MB"])
         writer.writerows(builds)
+        writer.writerow([])
+        writer.writerows([line] for line in targets(rows))
     widths = [14, 14, 6, 8, 8, 8, 10, 10, 8, 8, 7]
     print()
     print(" ".join(h[:w].ljust(w) for h, w in zip(HEADER + ["ratio"], widths, strict=True)))
@@ -171,7 +173,43 @@ def main():
     print()
     for label, build, megabytes in builds:
         print(f"{label}: index build {build} s, database {megabytes} MB")
+    print()
+    for line in targets(rows):
+        print(line)
     print(f"\nCSV: {path.relative_to(ROOT)}")
+
+
+TARGET_MS = 50  # p95, the whole page: at 100,000 records on both engines and at 1,000,000 on PostgreSQL
+TARGET_RATIO = 3  # p95 at 1,000,000 records at most this many times p95 at 10,000 (per query)
+
+
+def targets(rows) -> list[str]:
+    """The issue's targets checked against this run's rows: one line per target that the run's sizes and
+    engines let it check, with the slowest query and "met" or "NOT met"."""
+    p95 = {(row[0], row[1], row[2]): float(row[5]) for row in rows}
+    lines = []
+    for engine, size in (("sqlite", 100), ("postgres", 100), ("postgres", 1000)):
+        label = f"{engine}-{size}k"
+        times = {(q, f): ms for (lb, q, f), ms in p95.items() if lb == label}
+        if times:
+            (query, facets), worst = max(times.items(), key=lambda item: item[1])
+            verdict = "met" if worst <= TARGET_MS else "NOT met"
+            lines.append(
+                f"target p95 <= {TARGET_MS} ms at {label}: {verdict} (slowest: {query}, facets {facets}, "
+                f"{worst:.1f} ms)"
+            )
+    for engine in ("sqlite", "postgres"):
+        small = {(q, f): ms for (lb, q, f), ms in p95.items() if lb == f"{engine}-10k"}
+        large = {(q, f): ms for (lb, q, f), ms in p95.items() if lb == f"{engine}-1000k"}
+        ratios = {key: large[key] / max(small[key], 0.001) for key in small.keys() & large.keys()}
+        if ratios:
+            (query, facets), worst = max(ratios.items(), key=lambda item: item[1])
+            verdict = "met" if worst <= TARGET_RATIO else "NOT met"
+            lines.append(
+                f"target p95 1M <= {TARGET_RATIO} x p95 10k on {engine}: {verdict} (largest: {query}, "
+                f"facets {facets}, {worst:.2f} x)"
+            )
+    return lines
 
 
 if __name__ == "__main__":
