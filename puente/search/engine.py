@@ -71,6 +71,7 @@ INDEX_ROW_COST = 6
 SCAN_DENSE = 0.1
 MIN_TYPO_LENGTH = 5
 MAX_PAIR_WORDS = 4  # more combinations of two chosen facets' values are matched as the two facets
+MAX_SUGGESTION_PARTS = 6  # a query of more parts that finds nothing is not tried without some of them
 CACHE_SECONDS = 60  # how long a query's parse, total and facet counts are reused (see ``index_changed``)
 GENERATION_KEY = "search-index-generation"
 STOPWORDS = {
@@ -143,6 +144,7 @@ class Group:
     expansions: list = field(default_factory=list)  # glossary terms shown to the user
     corrections: list = field(default_factory=list)  # vocabulary words one edit away
     concepts: list = field(default_factory=list)  # tokens of the glossary concepts, when the index has them
+    quoted: bool = False  # a quoted phrase
 
     @property
     def terms(self) -> list[str]:
@@ -205,7 +207,7 @@ def parse(raw: str | None) -> ParsedQuery:
 def _parse(cleaned: str) -> ParsedQuery:
     quoted = re.findall(r'"([^"]+)"', cleaned)
     rest = re.sub(r'"[^"]*"', " ", cleaned)
-    groups = [Group(p, phrases=[" ".join(tokens(p))]) for p in quoted if tokens(p)]
+    groups = [Group(p, phrases=[" ".join(tokens(p))], quoted=True) for p in quoted if tokens(p)]
     words = tokens(rest)
     meaningful = [w for w in words if w not in STOPWORDS] or words
     # Glossary terms may span stop words ("transferts de fonds"), so match on all the words first.
@@ -279,10 +281,35 @@ def _check_vocabulary(groups) -> None:
             group.words += _word_forms(word)
 
 
+def _suggestion(parsed: ParsedQuery) -> str:
+    """What a query that found nothing could be instead, if that finds something: the query with its words
+    corrected (``did_you_mean``), else, when it has several parts, without those that find nothing alone
+    ("diasporra xqzv" → "diaspora"), else ""."""
+    parts, changed = _corrected(parsed)
+    if changed and _count(" ".join(parts)):
+        return " ".join(parts)
+    if not 1 < len(parts) <= MAX_SUGGESTION_PARTS:
+        return ""
+    kept = [part for part in parts if _count(part)]
+    if kept and len(kept) < len(parts) and _count(" ".join(kept)):
+        return " ".join(kept)
+    return ""
+
+
 def did_you_mean(parsed: ParsedQuery) -> str:
     """A corrected query (two edits at most per word) when the query found nothing, else ""."""
+    parts, changed = _corrected(parsed)
+    return " ".join(parts) if changed else ""
+
+
+def _corrected(parsed: ParsedQuery) -> tuple[list[str], bool]:
+    """The parts of the query as the user would type them (a phrase in quotes), each word replaced by the
+    nearest indexed word (two edits at most) where there is one, and whether any was."""
     changed, parts = False, []
     for group in parsed.groups:
+        if group.quoted:
+            parts.append(f'"{group.text}"')
+            continue
         if group.expansions or group.phrases or len(group.text) < 4:
             parts.append(group.text)
             continue
@@ -292,7 +319,7 @@ def did_you_mean(parsed: ParsedQuery) -> str:
             changed = True
         else:
             parts.append(group.text)
-    return " ".join(parts) if changed else ""
+    return parts, changed
 
 
 # --- matching, facets, ranking ---------------------------------------------------------------------------
@@ -1280,10 +1307,7 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
         total = max(total, offset + PAGE_SIZE + 1)
     results = Results(parsed, filters, sort, total, page, documents, facets, "", approximate, not exact)
     if total == 0 and not parsed.is_empty:
-        suggestion = did_you_mean(parsed)
-        # Offer it only when it finds something.
-        if suggestion and _count(suggestion):
-            results.suggestion = suggestion
+        results.suggestion = _suggestion(parsed)
     terms = [t for g in parsed.groups for t in g.highlight_terms]
     kinds = {value: str(label) for value, label in Kind.choices}  # translated once, not once per result
     meta = meta_labeller()

@@ -163,6 +163,19 @@ class SearchTests(TestCase):
         self.assertContains(response, 'Did you mean <a href="?q=remittances">remittances</a>?')
         # No suggestion that would find nothing either.
         self.assertNotContains(self.search(q="qqqqqqqq"), "Did you mean")
+        # A query that finds nothing because of one of its words: the others (corrected, phrases quoted).
+        for query, suggestion, link in (
+            ("refugees qqqqzz", "refugees", "refugees"),
+            ("remitanses qqqqzz", "remittances", "remittances"),
+            ('"host communities" qqqqzz', "&quot;host communities&quot;", "%22host+communities%22"),
+        ):
+            response = self.search(q=query)
+            self.assertEqual(response.context["results"].total, 0)
+            self.assertContains(response, f'Did you mean <a href="?q={link}">{suggestion}</a>?')
+            self.assertGreater(
+                self.search(q=response.context["results"].suggestion).context["results"].total, 0
+            )
+        self.assertNotContains(self.search(q="qqqqzz zzzzqq"), "Did you mean")
 
     def test_title_matches_rank_above_body_matches(self):
         from unittest import mock
