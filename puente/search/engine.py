@@ -51,6 +51,10 @@ FACET_SAMPLE = 1000  # above this many matches, facet counts are estimated from 
 # The sample for a chosen facet's other values (one more per chosen facet) is smaller: it feeds the counts
 # of one facet only, and on a phrase or a common word each sampled match costs a recheck.
 OTHER_VALUES_SAMPLE = 250
+# PostgreSQL: the main sample (with titles) is read from the parts of the index only when the planner expects
+# this many times the sample's size in matches, and its head is checked on at most this many pages.
+HEAD_DENSITY = 10
+HEAD_CHECK_PAGES = 1000
 RANK_ALL = 1000  # above this many matches, title matches come first (ranked), then the rest in index order
 # PostgreSQL: a sample that the first few thousand postings in physical order are expected to fill is read
 # from them directly (a range scan that stops at the sample size) instead of through the GIN index, whose
@@ -875,25 +879,24 @@ class PostgresMatcher(Matcher):
             if len(rows) <= size and scan.pages:
                 # Fewer than expected: a smaller sample will do, else the whole table, by the index.
                 partial, rows = (scan, rows) if len(rows) >= max(1, size // 4) else (None, None)
-        parts = [] if rows is not None or titles else self._parts(parsed, filters, skip, size)
+        # With titles, only for many matches: the head's check reads the pages that the head spans.
+        dense = size * (HEAD_DENSITY if column_params else 1)
+        parts = [] if rows is not None else self._parts(parsed, filters, skip, dense)
         if parts:
             # The parts of the index in order, each read only if the ones before it held too few matches.
             branch = f"SELECT {columns} FROM {self.POSTING} p WHERE "  # noqa: S608
             sql = " UNION ALL ".join(f"({branch}{part} AND {where})" for part in parts) + " LIMIT %s"
             rows = _fetch(sql, [*[*column_params, *params] * len(parts), size + 1])
-        elif rows is None:
+            if column_params and len(rows) > size and not self._head_in_index_order(rows[: size + 1]):
+                rows = None  # read again through the whole index
+        if rows is None:
             sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {where} LIMIT %s"  # noqa: S608
             rows = _fetch(sql, [*column_params, *params, size + 1])
         keys = [row[0] or "" for row in rows[:size]]
         in_title, head = None, None
         if column_params:
             in_title = sum(1 for row in rows[:size] if row[4])
-            # In index order (the sample is the first matches in it; a page reads them ordered by ctid).
-            ordered = sorted(rows[:size], key=lambda row: (row[1], row[2]))
-            head = tuple(
-                tuple(row[5] for row in ordered if bool(row[4]) == wanted)[:PAGE_SIZE]
-                for wanted in (True, False)
-            )
+            head = self._head(rows[:size])
         if partial:
             per_page = max(row[2] for row in rows)
             total = _estimate(len(rows), partial.pages * per_page, partial.total_pages * per_page)
@@ -911,6 +914,42 @@ class PostgresMatcher(Matcher):
         reached = (last_block - first_block) * per_page + last_line - first_line + 1
         total = _estimate(size, max(int(reached), size), int(pages * per_page))
         return Sample(keys, total, False, _scaled(in_title, total, size), head)
+
+    @staticmethod
+    def _head(rows) -> tuple[tuple, tuple]:
+        """The first sampled matches in index order (a page reads them ordered by ctid) whose title matches,
+        and those whose title does not, as document ids: up to a page of each (``Sample.head``)."""
+        ordered = sorted(rows, key=lambda row: (row[1], row[2]))
+        return tuple(
+            tuple(row[5] for row in ordered if bool(row[4]) == wanted)[:PAGE_SIZE] for wanted in (True, False)
+        )
+
+    def _head_in_index_order(self, rows) -> bool:
+        """Whether the head (``_head``) of a sample read from the parts (``size`` rows and one more) is what
+        the whole index gives in index order, as far as a page uses it: the title matches only when there
+        are more than RANK_ALL of them (else they are ranked by a statement of their own). True when no
+        match outside the sample lies before the head's last row. The parts were read in order, each whole
+        before the next, the last in index order up to the last row read; so a match missing there lies
+        after that row or has an id above every id read (a record written since the rebuild, into a gap in
+        the table's first pages): true when the head ends before the last row read and no posting before
+        its end has such an id (after a rebuild the ids follow the table's order). Reads the pages the head
+        spans, at most HEAD_CHECK_PAGES of them (else false)."""
+        size = len(rows) - 1
+        titles, others = self._head(rows[:size])
+        in_title = sum(1 for row in rows[:size] if row[4])
+        last = rows[0][3]  # the table's pages, for the estimate
+        per_page = max(row[2] for row in rows)
+        (_, first_block, first_line, *_), (_, last_block, last_line, *_) = rows[0], rows[size - 1]
+        reached = (last_block - first_block) * per_page + last_line - first_line + 1
+        total = _estimate(size, max(int(reached), size), int(last * per_page))
+        used = set(others) | (set(titles) if _scaled(in_title, total, size) > RANK_ALL else set())
+        if not used:
+            return True
+        end = max((row[1], row[2]) for row in rows[:size] if row[5] in used)
+        if end > (rows[-1][1], rows[-1][2]) or end[0] - first_block > HEAD_CHECK_PAGES:
+            return False
+        sql = f"SELECT 1 FROM {self.POSTING} p WHERE p.ctid <= %s::tid AND p.id > %s LIMIT 1"  # noqa: S608
+        return not _fetch(sql, [f"({end[0]},{end[1]})", max(row[6] for row in rows)])
 
     def _parts(self, parsed, filters, skip, size) -> list[str]:
         """The conditions on the posting id of the parts of the body's index (``models.PART_INDEX``), in

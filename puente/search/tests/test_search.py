@@ -743,7 +743,7 @@ class SearchTests(TestCase):
             {"q": "", "country": "cl", "kind": "practice"},
             {"q": "nothing-matches-this", "country": "cl"},
         ]
-        for selection in selections:
+        for selection, main in [(s, size) for s in selections for size in (engine.FACET_SAMPLE, 2)]:
             seen = {}
             for with_parts in (False, True):
                 conditions = parts if with_parts else []
@@ -754,6 +754,8 @@ class SearchTests(TestCase):
                         engine.PostgresMatcher, "_words_estimate", return_value=(1e6, 1, 1, 0.5)
                     ),
                     mock.patch.object(engine, "OTHER_VALUES_SAMPLE", 2),
+                    # The main sample too (2): its head, the first page in index order, checked.
+                    mock.patch.object(engine, "FACET_SAMPLE", main),
                     mock.patch.object(engine, "SCAN_ROWS", 0),  # through an index, not a scan
                     CaptureQueriesContext(connection) as queries,
                 ):
@@ -767,12 +769,32 @@ class SearchTests(TestCase):
                     results.approximate_facets,
                 )
                 in_parts = [q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"]]
-                # One per chosen facet (and "did you mean"'s check that its suggestion finds something).
+                # One per chosen facet and the main one (and "did you mean"'s check).
                 self.assertEqual(bool(in_parts), with_parts, selection)
                 self.assertGreaterEqual(len(in_parts), len(results.filters) if with_parts else 0, selection)
-            self.assertEqual(seen[False], seen[True], selection)
+                checked = [q for q in queries.captured_queries if "p.ctid <= " in q["sql"]]
+                truncated = main == 2 and results.total > 2 and bool(selection["q"])
+                self.assertEqual(bool(checked), with_parts and truncated, selection)
+            self.assertEqual(seen[False], seen[True], (selection, main))
             if selection["q"] == "migrants" and "country" in selection:
                 self.assertIn("Migrants welcome desk, opened late", seen[True][1])
+        # The head of a sample read from the parts is refused when a posting before its end has an id
+        # above every id read (as one written since the rebuild into a gap of the first pages would).
+        matcher = engine.PostgresMatcher(None)
+        parsed = engine.parse("migrants")
+        with (
+            mock.patch.object(engine, "_part_conditions", return_value=parts),
+            mock.patch.object(engine.PostgresMatcher, "_words_estimate", return_value=(1e6, 1, 1, 0.5)),
+            mock.patch.object(engine, "SCAN_ROWS", 0),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            sample = matcher.sample(parsed, {}, None, 2, titles=True)
+        self.assertFalse(sample.exact)
+        union = next(q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"])
+        rows = engine._fetch(union.replace("%", "%%"), [])
+        self.assertTrue(matcher._head_in_index_order(rows[:3]))
+        lowered = [(*row[:6], min(r[6] for r in rows[:3]) - 1, *row[7:]) for row in rows[:3]]
+        self.assertFalse(matcher._head_in_index_order(lowered))
         # A rebuild of a table too small for parts leaves none.
         call_command("rebuild_search", stdout=io.StringIO())
         self.assertEqual(engine._part_conditions("puente_search_posting"), [])
