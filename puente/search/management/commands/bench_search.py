@@ -6,7 +6,7 @@ query nobody asked in the last minute) and warm (the same query again within the
 results is fetched)."""
 
 import csv
-import sys
+import json
 import time
 from functools import reduce
 from operator import and_, or_
@@ -18,6 +18,7 @@ from django.test import Client
 from puente.practices.models import Practice
 from puente.search import engine
 from puente.search.models import Facet
+from puente.search.timing import percentile
 
 QUERIES = [
     ("common word", "migrants"),
@@ -30,14 +31,6 @@ QUERIES = [
 ]
 
 
-def percentile(values, p):
-    values = sorted(values)
-    k = (len(values) - 1) * p / 100
-    low = int(k)
-    high = min(low + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (k - low)
-
-
 class Command(BaseCommand):
     help = "Benchmark the search page against an icontains baseline (CSV on stdout)."
 
@@ -48,8 +41,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--baseline-repeat", type=int, default=0, help="Runs of the (slow) baseline; default --repeat."
         )
+        parser.add_argument(
+            "--raw", default="", help="Append every cold and cached time to this file (JSON lines)."
+        )
 
-    def handle(self, *args, label, repeat, no_baseline=False, baseline_repeat=0, **options):
+    def handle(self, *args, label, repeat, no_baseline=False, baseline_repeat=0, raw="", **options):
         topic = (
             Facet.objects.filter(name="topic").values("value").annotate(n=Count("id")).order_by("-n").first()
         )
@@ -62,7 +58,7 @@ class Command(BaseCommand):
         )
         facets = {"topic": topic["value"], "country": country["value"]} if topic and country else {}
         client = Client()
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(self.stdout)
         for name, query in QUERIES:
             for with_facets in (False, True):
                 chosen = facets if with_facets else {}
@@ -81,6 +77,11 @@ class Command(BaseCommand):
                         lambda q=query, f=chosen: self._baseline(q, f), baseline_repeat or repeat
                     )
                 total = engine.search(query, {k: [v] for k, v in chosen.items()}).total
+                if raw:
+                    with open(raw, "a") as handle:
+                        times = {"cold": page_times, "cached": cached_times}
+                        key = {"label": label, "query": name, "facets": "yes" if with_facets else "no"}
+                        handle.write(json.dumps({**key, **times}) + "\n")
                 writer.writerow(
                     [
                         label,
@@ -95,7 +96,7 @@ class Command(BaseCommand):
                         f"{percentile(cached_times, 95):.1f}",
                     ]
                 )
-                sys.stdout.flush()
+                self.stdout.flush()
 
     def _time(self, call, repeat, before=None):
         call()  # warm up
