@@ -287,7 +287,7 @@ def _check_vocabulary(groups) -> None:
 
 def _suggestion(parsed: ParsedQuery) -> str:
     """What a query that found nothing could be instead, if that finds something: the query with its words
-    corrected (``did_you_mean``), else, when it has several parts, without those that find nothing alone
+    corrected (``_corrected``), else, when it has several parts, without those that find nothing alone
     ("diasporra xqzv" → "diaspora"), else ""."""
     parts, changed = _corrected(parsed)
     if changed and _count(" ".join(parts)):
@@ -298,12 +298,6 @@ def _suggestion(parsed: ParsedQuery) -> str:
     if kept and len(kept) < len(parts) and _count(" ".join(kept)):
         return " ".join(kept)
     return ""
-
-
-def did_you_mean(parsed: ParsedQuery) -> str:
-    """A corrected query (two edits at most per word) when the query found nothing, else ""."""
-    parts, changed = _corrected(parsed)
-    return " ".join(parts) if changed else ""
 
 
 def _corrected(parsed: ParsedQuery) -> tuple[list[str], bool]:
@@ -871,7 +865,7 @@ class PostgresMatcher(Matcher):
             f"(SELECT pg_relation_size('{self.POSTING}') / current_setting('block_size')::bigint), {title}, "
             f"p.document_id, p.id, {rank}"
         )
-        rows, partial, scan = None, None, self._scan_pages(parsed, filters, skip, size + 1)
+        rows, partial, head, scan = None, None, None, self._scan_pages(parsed, filters, skip, size + 1)
         if scan:
             condition, scan_params = self._first_pages(where, params, scan)
             sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {condition} LIMIT %s"  # noqa: S608
@@ -887,16 +881,18 @@ class PostgresMatcher(Matcher):
             branch = f"SELECT {columns} FROM {self.POSTING} p WHERE "  # noqa: S608
             sql = " UNION ALL ".join(f"({branch}{part} AND {where})" for part in parts) + " LIMIT %s"
             rows = _fetch(sql, [*[*column_params, *params] * len(parts), size + 1])
-            if column_params and len(rows) > size and not self._head_in_index_order(rows[: size + 1]):
-                rows = None  # read again through the whole index
+            if column_params and len(rows) > size:
+                head = self._head(rows[:size])
+                if not self._head_in_index_order(rows[: size + 1], head):
+                    rows, head = None, None  # read again through the whole index
         if rows is None:
             sql = f"SELECT {columns} FROM {self.POSTING} p WHERE {where} LIMIT %s"  # noqa: S608
             rows = _fetch(sql, [*column_params, *params, size + 1])
         keys = [row[0] or "" for row in rows[:size]]
-        in_title, head = None, None
+        in_title = None
         if column_params:
             in_title = sum(1 for row in rows[:size] if row[4])
-            head = self._head(rows[:size])
+            head = self._head(rows[:size]) if head is None else head
         if partial:
             per_page = max(row[2] for row in rows)
             total = _estimate(len(rows), partial.pages * per_page, partial.total_pages * per_page)
@@ -907,13 +903,18 @@ class PostgresMatcher(Matcher):
             if rank != "NULL":
                 ranked = tuple(row[5] for row in sorted(rows, key=lambda row: (row[7], row[5])))
             return Sample(keys, len(rows), True, in_title, head, ids, ranked)
-        # How many rows the sample spans, from the first match's position to the last's; rows per page are
-        # the highest line number met (the table's statistics may be missing or old).
+        total = self._spanned_total(rows, size)
+        return Sample(keys, total, False, _scaled(in_title, total, size), head)
+
+    @staticmethod
+    def _spanned_total(rows, size) -> int:
+        """The estimated number of matches when the first ``size`` of ``rows`` (a sample cut short) span the
+        rows between the first match's position and the last's; rows per page are the highest line number met
+        (the table's statistics may be missing or old)."""
         per_page, pages = max(row[2] for row in rows), rows[0][3]
         (_, first_block, first_line, *_), (_, last_block, last_line, *_) = rows[0], rows[size - 1]
         reached = (last_block - first_block) * per_page + last_line - first_line + 1
-        total = _estimate(size, max(int(reached), size), int(pages * per_page))
-        return Sample(keys, total, False, _scaled(in_title, total, size), head)
+        return _estimate(size, max(int(reached), size), int(pages * per_page))
 
     @staticmethod
     def _head(rows) -> tuple[tuple, tuple]:
@@ -924,8 +925,8 @@ class PostgresMatcher(Matcher):
             tuple(row[5] for row in ordered if bool(row[4]) == wanted)[:PAGE_SIZE] for wanted in (True, False)
         )
 
-    def _head_in_index_order(self, rows) -> bool:
-        """Whether the head (``_head``) of a sample read from the parts (``size`` rows and one more) is what
+    def _head_in_index_order(self, rows, head) -> bool:
+        """Whether the ``head`` (``_head``) of a sample read from the parts (``size`` rows and one more) is what
         the whole index gives in index order, as far as a page uses it: the title matches only when there
         are more than RANK_ALL of them (else they are ranked by a statement of their own). True when no
         match outside the sample lies before the head's last row. The parts were read in order, each whole
@@ -935,18 +936,14 @@ class PostgresMatcher(Matcher):
         its end has such an id (after a rebuild the ids follow the table's order). Reads the pages the head
         spans, at most HEAD_CHECK_PAGES of them (else false)."""
         size = len(rows) - 1
-        titles, others = self._head(rows[:size])
+        titles, others = head
         in_title = sum(1 for row in rows[:size] if row[4])
-        last = rows[0][3]  # the table's pages, for the estimate
-        per_page = max(row[2] for row in rows)
-        (_, first_block, first_line, *_), (_, last_block, last_line, *_) = rows[0], rows[size - 1]
-        reached = (last_block - first_block) * per_page + last_line - first_line + 1
-        total = _estimate(size, max(int(reached), size), int(last * per_page))
-        used = set(others) | (set(titles) if _scaled(in_title, total, size) > RANK_ALL else set())
+        ranked = _scaled(in_title, self._spanned_total(rows, size), size) <= RANK_ALL
+        used = set(others) | (set() if ranked else set(titles))
         if not used:
             return True
         end = max((row[1], row[2]) for row in rows[:size] if row[5] in used)
-        if end > (rows[-1][1], rows[-1][2]) or end[0] - first_block > HEAD_CHECK_PAGES:
+        if end > (rows[-1][1], rows[-1][2]) or end[0] - rows[0][1] > HEAD_CHECK_PAGES:
             return False
         sql = f"SELECT 1 FROM {self.POSTING} p WHERE p.ctid <= %s::tid AND p.id > %s LIMIT 1"  # noqa: S608
         return not _fetch(sql, [f"({end[0]},{end[1]})", max(row[6] for row in rows)])

@@ -792,9 +792,9 @@ class SearchTests(TestCase):
         self.assertFalse(sample.exact)
         union = next(q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"])
         rows = engine._fetch(union.replace("%", "%%"), [])
-        self.assertTrue(matcher._head_in_index_order(rows[:3]))
+        self.assertTrue(matcher._head_in_index_order(rows[:3], matcher._head(rows[:2])))
         lowered = [(*row[:6], min(r[6] for r in rows[:3]) - 1, *row[7:]) for row in rows[:3]]
-        self.assertFalse(matcher._head_in_index_order(lowered))
+        self.assertFalse(matcher._head_in_index_order(lowered, matcher._head(lowered[:2])))
         # A rebuild of a table too small for parts leaves none.
         call_command("rebuild_search", stdout=io.StringIO())
         self.assertEqual(engine._part_conditions("puente_search_posting"), [])
