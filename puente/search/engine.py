@@ -417,11 +417,18 @@ class Matcher:
         """The matcher that answers ``parsed`` best (this one, unless a subclass knows better)."""
         return self
 
+    def title_page_ahead(self, parsed, filters, limit) -> list | None:
+        """The first page of the title matches, ranked, as the first page of a large result shows it
+        (``_tiered``) when they are few, found while the samples are taken (``_counts``); None when the
+        matcher expects it not to be needed (or cannot tell)."""
+        return None
+
     def prepare(self, parsed, filters) -> None:
         """Look up, once, what every sample of this query would (before they run at once)."""
 
-    def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None) -> list:
-        """One page of the matches: by relevance (the server's), or newest first."""
+    def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None, early=None) -> list:
+        """One page of the matches: by relevance (the server's), or newest first. ``early``: what
+        ``title_page_ahead`` found, if it ran."""
         rows = Document.objects.defer(*HEAVY)
         by_date = sort == "date" or parsed.is_empty
         results = self._results(
@@ -599,7 +606,7 @@ class SQLiteMatcher(Matcher):
         )
         return self._documents(rows, [expression, limit, offset])
 
-    def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None) -> list:
+    def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None, early=None) -> list:
         if sort == "date" or parsed.is_empty:
             if not filters and parsed.is_empty:
                 return list(_by_date(Document.objects.defer(*HEAVY))[offset : offset + limit])
@@ -1031,7 +1038,7 @@ class PostgresMatcher(Matcher):
         order = f"-(4 * ts_rank(p.title, ({words})) + ts_rank(p.body, ({words})))"
         return self._documents(where, [*word_params, *word_params, *params], order, offset, limit)
 
-    def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None) -> list:
+    def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None, early=None) -> list:
         if sort == "date" or parsed.is_empty:
             if not filters and parsed.is_empty:
                 return list(_by_date(Document.objects.defer(*HEAVY))[offset : offset + limit])
@@ -1048,7 +1055,7 @@ class PostgresMatcher(Matcher):
         if rank_all:
             where, params = self.where(parsed, filters)
             return self._ranked(where, params, parsed, offset, limit)
-        return _tiered(self, parsed, filters, None, offset, limit, sample)
+        return _tiered(self, parsed, filters, None, offset, limit, sample, early)
 
     def _title_where(self, parsed, filters) -> tuple[str, list]:
         """Postings whose title matches the query and, with facets, whose body (which holds the title too)
@@ -1058,6 +1065,21 @@ class PostgresMatcher(Matcher):
         if not filters and not self._has_phrase_pairs(parsed):
             return f"p.title @@ ({words})", word_params
         return self.where(parsed, filters, also=[(f"p.title @@ ({words})", word_params)])
+
+    def title_page_ahead(self, parsed, filters, limit) -> list | None:
+        """When the planner expects more matches than the sample holds, and at most RANK_ALL of them (with
+        a margin: the sample's estimate decides) to match in their title: the page ``title_page`` would give
+        them (ranked). It is the slowest statement of such a page, so it runs at the same time as the
+        samples; a page that does not need it ignores it."""
+        estimate = self._words_estimate(parsed)
+        if not parsed.groups or estimate is None or self._few_matches(parsed, filters, FACET_SAMPLE):
+            return None
+        tuples = estimate[0]
+        words, params = self._all([self._group(g) for g in parsed.groups], inline=True)
+        in_title = self._estimated_rows(f"p.title @@ ({words})", params) / max(tuples, 1)
+        if tuples * in_title * _facets_fraction(self.POSTING, _facet_words(filters, None)) > 2 * RANK_ALL:
+            return None
+        return self.title_page(parsed, filters, True, 0, limit)
 
     def title_count(self, parsed, filters, cap=None) -> int:
         where, params = self._title_where(parsed, filters)
@@ -1205,13 +1227,14 @@ def _estimate(found: int, reached: int, extent: int) -> int:
     return max(found + 1, int(round(estimate, -digits)))
 
 
-def _tiered(matcher, parsed, filters, expression, offset, limit, sample=None) -> list:
+def _tiered(matcher, parsed, filters, expression, offset, limit, sample=None, early=None) -> list:
     """A page of a very large result: documents whose title matches come first (ranked when there are no
     more than RANK_ALL of them), then the others in index order, which is a fixed shuffle. The first page
     needs no count of the title matches: an estimate (``sample.in_title``) decides whether they are ranked,
     or the statement that ranks them counts them too; a short page of them shows where they end. The sample
     holds the first matches in index order, so the first page's matches in index order come from it when it
-    has enough of them (``sample.head``) instead of from one more search."""
+    has enough of them (``sample.head``) instead of from one more search. ``early`` is the first page of the
+    title matches, ranked, when it was found at the same time as the sample (``Matcher.title_page_ahead``)."""
     in_title = sample.in_title if sample else None
     if offset == 0:
         head = sample.head if sample and sample.head else ((), ())
@@ -1219,6 +1242,8 @@ def _tiered(matcher, parsed, filters, expression, offset, limit, sample=None) ->
             documents = matcher.counted_title_page(parsed, filters, limit)
         elif in_title > RANK_ALL and len(head[0]) >= limit:
             documents = _by_ids(head[0][:limit])
+        elif in_title <= RANK_ALL and early is not None:
+            documents = early
         else:
             documents = matcher.title_page(parsed, filters, in_title <= RANK_ALL, 0, limit)
         if documents is not None:
@@ -1326,14 +1351,27 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
         OTHER_VALUES_SAMPLE,
         RANK_ALL,
     )
-    total, exact, facets, approximate, sample = cached(key, lambda: _counts(matcher, parsed, filters))
+    # The first page of title matches may be found while the counts are (``Matcher.title_page_ahead``).
+    ahead, found_early = None, []
+    if page <= 1 and sort != "date" and not parsed.is_empty:
+        ahead = functools.partial(matcher.title_page_ahead, parsed, filters, PAGE_SIZE)
+
+    def counts():
+        found, first_page = _counts(matcher, parsed, filters, ahead)
+        found_early.append(first_page)
+        return found
+
+    total, exact, facets, approximate, sample = cached(key, counts)
     pages = max(1, -(-total // PAGE_SIZE))
     # An estimated total may be short (documents added since the last rebuild sit at the end of the index,
     # past where the sample reaches), so pages beyond it are still served, and a full page offers the next.
     page = min(max(1, page), pages) if exact else max(1, page)
     offset = (page - 1) * PAGE_SIZE
     rank_all = exact and total <= RANK_ALL  # else: title matches first, then index order
-    documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE, sample) if total else []
+    early = found_early[0] if found_early and offset == 0 else None
+    documents = (
+        matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE, sample, early) if total else []
+    )
     if not exact and not documents and page > 1:  # past the end of an overestimate
         page, offset = 1, 0
         documents = matcher.page(parsed, filters, rank_all, sort, offset, PAGE_SIZE, sample)
@@ -1355,17 +1393,20 @@ def search(raw: str | None, filters: dict | None = None, sort: str = "relevance"
     return results
 
 
-def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, frozenset, Sample]:
+def _counts(matcher, parsed, filters, ahead=None) -> tuple[tuple[int, bool, dict, frozenset, Sample], object]:
     """The number of matches, whether it is exact, the facet counts, which of them are estimates (see
-    ``facet_counts``) and what the page needs of the sample (without its facet values: see ``_tiered``).
-    The samples of the chosen facets' other values are taken at the same time as the main one where the
-    database allows (``concurrently``)."""
+    ``facet_counts``) and what the page needs of the sample (without its facet values: see ``_tiered``);
+    and what ``ahead`` returned. The samples of the chosen facets' other values are taken at the same time
+    as the main one where the database allows (``concurrently``), and so is ``ahead``, only then (else
+    its result is None)."""
     calls = [lambda: matcher.sample(parsed, filters, None, FACET_SAMPLE, titles=True)]
     calls += [
         lambda name=name: matcher.sample(parsed, filters, name, min(FACET_SAMPLE, OTHER_VALUES_SAMPLE))
         for name in filters
     ]
-    sample, *others = concurrently(calls, prepare=lambda: matcher.prepare(parsed, filters))
+    optional = [ahead] if ahead else []
+    found = concurrently(calls, prepare=lambda: matcher.prepare(parsed, filters), optional=optional)
+    (sample, *others), early = found[: len(calls)], (found[len(calls) :] or [None])[0]
     total, exact = sample.total, sample.exact
     if parsed.is_empty and not filters and not exact:
         total, exact = Document.objects.count(), True
@@ -1377,33 +1418,39 @@ def _counts(matcher, parsed, filters) -> tuple[int, bool, dict, frozenset, Sampl
             [(name, None) for name in facets]
             + [(n, value) for n, values in facets.items() for value, _ in values]
         )
-    return total, exact, facets, approximate, sample._replace(keys=[])
+    return (total, exact, facets, approximate, sample._replace(keys=[])), early
 
 
 _workers = None
 _workers_lock = threading.Lock()
 
 
-def concurrently(calls, prepare=None) -> list:
-    """The results of ``calls`` (independent reads), the first on this thread's connection and the others at
-    the same time on worker threads, each with its own connection (kept open as Django keeps any: up to
-    ``CONN_MAX_AGE``), on PostgreSQL with SEARCH_PARALLEL workers. One after the other instead on SQLite, with
-    SEARCH_PARALLEL at 0, or inside a transaction (other connections would not see what it wrote). Each
-    statement of a search in autocommit sees the database as it is when it starts, so the results are the
-    same either way. ``prepare`` runs first, on this thread, when the calls run at once (what they would
-    otherwise each look up)."""
+def concurrently(calls, prepare=None, optional=()) -> list:
+    """The results of ``calls`` (independent reads) and of the ``optional`` ones, the first call on this
+    thread's connection and the others at the same time on worker threads, each with its own connection
+    (kept open as Django keeps any: up to ``CONN_MAX_AGE``), on PostgreSQL with SEARCH_PARALLEL workers.
+    One after the other instead on SQLite, with SEARCH_PARALLEL at 0, or inside a transaction (other
+    connections would not see what it wrote), and then without the optional calls (their results are
+    None): they save time only when they run beside the others. Each statement of a search in autocommit
+    sees the database as it is when it starts, so the results are the same either way. ``prepare`` runs
+    first, on this thread, when the calls run at once (what they would otherwise each look up)."""
     from django.conf import settings
     from django.db import connection
 
     workers = getattr(settings, "SEARCH_PARALLEL", 0)
-    if len(calls) < 2 or not workers or connection.vendor != "postgresql" or connection.in_atomic_block:
-        return [call() for call in calls]
+    if not workers or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [call() for call in calls] + [None for _ in optional]
+    if len(calls) + len(optional) < 2:
+        return [call() for call in [*calls, *optional]]
     if prepare:
         prepare()
     pool, _ = _pool(workers)
-    futures = [pool.submit(_in_worker, call) for call in calls[1:]]
+    # The optional calls first: they are the slowest of a search's (see ``Matcher.title_page_ahead``).
+    rest = [*optional, *calls[1:]]
+    futures = [pool.submit(_in_worker, call) for call in rest]
     first = calls[0]()
-    return [first, *(future.result() for future in futures)]
+    found = [future.result() for future in futures]
+    return [first, *found[len(optional) :], *found[: len(optional)]]
 
 
 def _pool(workers: int) -> tuple[ThreadPoolExecutor, int]:

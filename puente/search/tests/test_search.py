@@ -444,14 +444,9 @@ class SearchTests(TestCase):
 
         def first_page(query, keep, sample_size=10, rank_all=2, **facets):
             def forgetful(*args):
-                total, exact, facet_counts, approximate, sample = counts(*args)
-                return (
-                    total,
-                    exact,
-                    facet_counts,
-                    approximate,
-                    sample._replace(head=None, ids=None, ranked=None),
-                )
+                (total, exact, facet_counts, approximate, sample), early = counts(*args)
+                forgotten = sample._replace(head=None, ids=None, ranked=None)
+                return (total, exact, facet_counts, approximate, forgotten), early
 
             with (
                 mock.patch.object(engine, "PAGE_SIZE", 5),
@@ -1209,7 +1204,13 @@ class ConcurrentSampleTests(TransactionTestCase):
             seen, here = [], {}
             for workers in (0, 2):
                 engine.index_changed()
-                with override_settings(SEARCH_PARALLEL=workers), CaptureQueriesContext(connection) as queries:
+                with (
+                    override_settings(SEARCH_PARALLEL=workers),
+                    # Whatever statistics earlier tests left: no estimate, so no first page of title matches
+                    # is found ahead (see the next test), only the samples run on the workers.
+                    mock.patch.object(engine.PostgresMatcher, "_words_estimate", return_value=None),
+                    CaptureQueriesContext(connection) as queries,
+                ):
                     response = self.client.get("/en/search/", selection)
                 results = response.context["results"]
                 here[workers] = sum(
@@ -1233,6 +1234,45 @@ class ConcurrentSampleTests(TransactionTestCase):
             )
             self.assertEqual(self.titles(response), ["Migrants in a transaction"])
             transaction.set_rollback(True)
+
+    def test_the_first_page_of_few_title_matches_is_found_with_the_samples(self):
+        """PostgreSQL, outside a transaction: when the planner expects more matches than the sample holds but
+        few title matches, the first page of the title matches (ranked) is found on a worker while the
+        samples are taken; the page is the same as found after them, on the request's connection."""
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        from django.test import override_settings
+        from django.test.utils import CaptureQueriesContext
+
+        chile = make_country("CL", "Chile")
+        for i in range(10):  # a third of the first matches (the sample's) match in their title
+            make_practice(f"Reception point {i}", summary="An ombudsperson for newcomers.", country=chile)
+            if i < 6:
+                make_practice(f"Ombudsperson desk {i}", summary="Advice for newcomers.", country=chile)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE puente_search_posting")
+        engine.forget_statistics()
+        self.addCleanup(engine.forget_statistics)
+        self.addCleanup(engine.close_workers)
+        for selection in ({"q": "ombudsperson"}, {"q": "ombudsperson", "country": "cl"}):
+            seen, ranked_here = [], []
+            for workers in (0, 2):
+                engine.index_changed()
+                with (
+                    override_settings(SEARCH_PARALLEL=workers),
+                    mock.patch.object(engine, "FACET_SAMPLE", 3),  # 16 matches: a sample of the first 3
+                    mock.patch.object(engine, "RANK_ALL", 8),  # the 6 title matches are ranked
+                    CaptureQueriesContext(connection) as queries,
+                ):
+                    response = self.client.get("/en/search/", selection)
+                results = response.context["results"]
+                seen.append((results.total, self.titles(response)))
+                ranked_here.append(sum(1 for q in queries.captured_queries if "ts_rank" in q["sql"]))
+            self.assertEqual(seen[0], seen[1], selection)
+            self.assertEqual(sorted(seen[0][1][:6]), [f"Ombudsperson desk {i}" for i in range(6)])
+            self.assertEqual(sorted(seen[0][1][6:]), [f"Reception point {i}" for i in range(10)])
+            # Ranked on this connection after the samples, or on a worker while they were taken.
+            self.assertEqual(ranked_here, [1, 0], selection)
 
     def titles(self, response):
         return [d.heading for d in response.context["results"].documents]
