@@ -1073,8 +1073,10 @@ class PostgresMatcher(Matcher):
     def title_page_ahead(self, parsed, filters, limit) -> list | None:
         """When the planner expects more matches than the sample holds, and at most RANK_ALL of them (with
         a margin: the sample's estimate decides) to match in their title: the page ``title_page`` would give
-        them (ranked). It is the slowest statement of such a page, so it runs at the same time as the
-        samples; a page that does not need it ignores it."""
+        them (ranked), if there are at most RANK_ALL (else None). It is the slowest statement of such a
+        page, so it runs at the same time as the samples; a page that does not need it ignores it, so it
+        ranks nothing when there are more: the title matches (at most RANK_ALL + 1) are set aside and
+        counted first."""
         estimate = self._words_estimate(parsed)
         if not parsed.groups or estimate is None or self._few_matches(parsed, filters, FACET_SAMPLE):
             return None
@@ -1083,7 +1085,19 @@ class PostgresMatcher(Matcher):
         in_title = self._estimated_rows(f"p.title @@ ({words})", params) / max(tuples, 1)
         if tuples * in_title * _facets_fraction(self.POSTING, _facet_words(filters, None)) > 2 * RANK_ALL:
             return None
-        return self.title_page(parsed, filters, True, 0, limit)
+        where, where_params = self._title_where(parsed, filters)
+        words, word_params = self.words(parsed)
+        sql = (
+            "WITH c AS MATERIALIZED ("  # noqa: S608 (constant names)
+            f"SELECT p.document_id, p.title, p.body FROM {self.POSTING} p WHERE {where} LIMIT %s) "
+            "SELECT (SELECT count(*) FROM c), s.document_id FROM (SELECT 1) o LEFT JOIN LATERAL ("
+            f"SELECT c.document_id, -(4 * ts_rank(c.title, ({words})) + ts_rank(c.body, ({words}))) AS n "
+            "FROM c WHERE (SELECT count(*) FROM c) <= %s ORDER BY n, c.document_id LIMIT %s) s ON TRUE"
+        )
+        rows = _fetch(sql, [*where_params, RANK_ALL + 1, *word_params, *word_params, RANK_ALL, limit])
+        if rows[0][0] > RANK_ALL:
+            return None
+        return _by_ids([row[1] for row in rows if row[1] is not None])
 
     def title_count(self, parsed, filters, cap=None) -> int:
         where, params = self._title_where(parsed, filters)
