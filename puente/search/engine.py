@@ -869,7 +869,7 @@ class PostgresMatcher(Matcher):
             if self._few_matches(parsed, filters, size):
                 # Every match is expected in the sample: rank them here (as ``_ranked`` would), not again
                 # in a statement of their own.
-                rank = f"-(4 * ts_rank(p.title, ({words})) + ts_rank(p.body, ({words})))"
+                rank = self._rank(words)
                 column_params = [*word_params, *word_params, *word_params]
         columns = (
             "p.keys, (p.ctid::text::point)[0]::bigint, (p.ctid::text::point)[1]::bigint, "
@@ -1037,9 +1037,16 @@ class PostgresMatcher(Matcher):
         )
         return fetch(ranked, params)
 
+    @staticmethod
+    def _rank(words, alias="p") -> str:
+        """The order of relevance of a posting (``alias``) for the query ``words`` (SQL that takes the words'
+        parameters twice): titles weigh four times the body. Every ranked page, and the sample that ranks
+        every match, order by it, so a page found one way is the page found another."""
+        return f"-(4 * ts_rank({alias}.title, ({words})) + ts_rank({alias}.body, ({words})))"
+
     def _ranked(self, where, params, parsed, offset, limit) -> list:
         words, word_params = self.words(parsed)
-        order = f"-(4 * ts_rank(p.title, ({words})) + ts_rank(p.body, ({words})))"
+        order = self._rank(words)
         return self._documents(where, [*word_params, *word_params, *params], order, offset, limit)
 
     def page(self, parsed, filters, rank_all, sort, offset, limit, sample=None, early=None) -> list:
@@ -1091,7 +1098,7 @@ class PostgresMatcher(Matcher):
             "WITH c AS MATERIALIZED ("  # noqa: S608 (constant names)
             f"SELECT p.document_id, p.title, p.body FROM {self.POSTING} p WHERE {where} LIMIT %s) "
             "SELECT (SELECT count(*) FROM c), s.document_id FROM (SELECT 1) o LEFT JOIN LATERAL ("
-            f"SELECT c.document_id, -(4 * ts_rank(c.title, ({words})) + ts_rank(c.body, ({words}))) AS n "
+            f"SELECT c.document_id, {self._rank(words, 'c')} AS n "
             "FROM c WHERE (SELECT count(*) FROM c) <= %s ORDER BY n, c.document_id LIMIT %s) s ON TRUE"
         )
         rows = _fetch(sql, [*where_params, RANK_ALL + 1, *word_params, *word_params, RANK_ALL, limit])
@@ -1424,7 +1431,8 @@ def _counts(matcher, parsed, filters, ahead=None) -> tuple[tuple[int, bool, dict
     ]
     optional = [ahead] if ahead else []
     found = concurrently(calls, prepare=lambda: matcher.prepare(parsed, filters), optional=optional)
-    (sample, *others), early = found[: len(calls)], (found[len(calls) :] or [None])[0]
+    sample, *others = found[: len(calls)]
+    early = found[-1] if ahead else None
     total, exact = sample.total, sample.exact
     if parsed.is_empty and not filters and not exact:
         total, exact = Document.objects.count(), True
