@@ -5,9 +5,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from puente.accounts import views as account_views
 from puente.core import views as core_views
 
 urlpatterns = [
+    # One sign-in for everyone (allauth's, with its second factor and throttling), the admin's included.
+    path("admin/login/", account_views.admin_sign_in, name="admin_sign_in"),
+    path("admin/password_reset/", account_views.admin_password_reset),
+    path("admin/password_reset/<path:rest>", account_views.admin_password_reset),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,9 +1,13 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from puente.core.views import paginate
@@ -40,3 +44,16 @@ def edit_profile(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile", username=request.user.username)
     return render(request, "accounts/profile_form.html", {"form": form})
+
+
+def admin_sign_in(request):
+    """The admin's own sign-in and password-reset pages lead to the site's: one sign-in for everyone, with its
+    second factor and its throttling. Nothing posted here is ever checked."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/admin/"
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+
+
+def admin_password_reset(request, **kwargs):
+    return redirect("account_reset_password")

@@ -6,13 +6,18 @@ Roles:
 - organisation roles (``organizations.Membership.role``): member, editor, focal point, admin.
   A focal point may act for a local government (commitments, reports, assessments).
 - secretariat: staff users (``is_staff``) or members of the "Secretariat" group; they moderate and verify.
+- moderators: members of Wagtail's "Moderators" group (the contribution moderation workflow).
 - site admin: superusers.
+
+Anyone with staff powers (``has_staff_powers``) must have used a second factor at this sign-in
+(``accounts.middleware``).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 SECRETARIAT_GROUP = "Secretariat"
+MODERATORS_GROUP = "Moderators"
 
 
 def is_secretariat(user) -> bool:
@@ -22,6 +27,35 @@ def is_secretariat(user) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return user.groups.filter(name=SECRETARIAT_GROUP).exists()
+
+
+def has_staff_powers(user) -> bool:
+    """Admin or moderation powers of any kind: the secretariat, the Moderators group, and anyone Wagtail lets
+    into its admin. One query for members without ``is_staff``/``is_superuser``."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    # Wagtail's "access admin" permission, held through a group or directly.
+    admin_app, admin_codename = "wagtailadmin", "access_admin"
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(
+            Q(groups__name__in=[SECRETARIAT_GROUP, MODERATORS_GROUP])
+            | Q(
+                groups__permissions__content_type__app_label=admin_app,
+                groups__permissions__codename=admin_codename,
+            )
+            | Q(
+                user_permissions__content_type__app_label=admin_app, user_permissions__codename=admin_codename
+            )
+        )
+        .exists()
+    )
 
 
 def can_view_unpublished(user) -> bool:
@@ -49,6 +83,38 @@ def is_focal_point(user, organisation) -> bool:
     from puente.organizations.models import MembershipRole
 
     return has_organisation_role(user, organisation, {MembershipRole.FOCAL_POINT, MembershipRole.ADMIN})
+
+
+class AwaitingVerification(PermissionDenied):
+    """A focal point was refused only because the secretariat has not verified the organisation yet."""
+
+    def __init__(self, organisation):
+        from django.utils.translation import gettext as _
+
+        super().__init__(
+            _(
+                "%(name)s is waiting for the secretariat to verify it. Until then, no one can draft or submit "
+                "commitments, report progress or start self-assessments in its name."
+            )
+            % {"name": organisation.name}
+        )
+        self.organisation = organisation
+
+
+def can_act_for(user, organisation) -> bool:
+    """Speak for ``organisation`` as a government (draft and submit commitments, file progress reports, run
+    self-assessments): its focal points and administrators, once the secretariat has verified it."""
+    return bool(organisation is not None and organisation.is_verified and is_focal_point(user, organisation))
+
+
+def require_can_act_for(user, organisation, message: str = "") -> None:
+    """Raise unless ``can_act_for``: ``AwaitingVerification`` for a focal point of an organisation that waits
+    for verification (so that views can say so), ``PermissionDenied(message)`` for everyone else."""
+    if can_act_for(user, organisation):
+        return
+    if organisation is not None and not organisation.is_verified and is_focal_point(user, organisation):
+        raise AwaitingVerification(organisation)
+    raise PermissionDenied(message)
 
 
 def require(condition: bool) -> None:

@@ -136,14 +136,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds what every worker must agree on (sign-in and posting rate limits, the search's generation):
+# Redis when REDIS_URL is set, else a table in the database (created by `migrate`), never one per process.
 _redis_url = envstr("REDIS_URL", "")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
         if _redis_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "puente"}
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "puente_cache"}
     )
 }
+# Behind this many proxies that append to X-Forwarded-For, the client's address is the one the outermost
+# proxy saw (rate limits per address use it); 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -158,8 +164,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+# The admin's sign-in leads to the site's (see puente/urls.py): one sign-in, with its second factor.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+ACCOUNT_ADAPTER = "puente.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# No username at sign-up (one is generated): choosing one would tell whether an account already has it.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

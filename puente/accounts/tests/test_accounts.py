@@ -3,6 +3,7 @@
 import io
 import re
 
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import TestCase, override_settings
 from PIL import Image
@@ -25,7 +26,6 @@ class RegistrationTests(TestCase):
             "/en/accounts/signup/",
             {
                 "email": "ana@example.org",
-                "username": "ana",
                 "password1": "a-Long-passphrase-42",
                 "password2": "a-Long-passphrase-42",
             },
@@ -37,17 +37,36 @@ class RegistrationTests(TestCase):
         confirm = self.client.post("/" + path)
         self.assertEqual(confirm.status_code, 302)
         self.client.logout()
-        login = self.client.post("/en/accounts/login/", {"login": "ana", "password": "a-Long-passphrase-42"})
+        login = self.client.post(
+            "/en/accounts/login/", {"login": "ana@example.org", "password": "a-Long-passphrase-42"}
+        )
         self.assertEqual(login.status_code, 302)
         self.assertEqual(self.client.get("/en/members/me/").status_code, 200)
+
+    def test_sign_up_does_not_tell_whether_an_account_exists(self):
+        make_user("rosa", email="rosa@example.org", verified_email=True)
+        form = self.client.get("/en/accounts/signup/")
+        self.assertNotContains(form, 'name="username"')
+        data = {"password1": "a-Long-passphrase-42", "password2": "a-Long-passphrase-42"}
+        taken = self.client.post(
+            "/en/accounts/signup/", {**data, "email": "rosa@example.org", "username": "rosa"}
+        )
+        self.client.logout()
+        free = self.client.post(
+            "/en/accounts/signup/", {**data, "email": "new@example.org", "username": "rosa"}
+        )
+        self.assertEqual((taken.status_code, taken["Location"]), (free.status_code, free["Location"]))
+        new = get_user_model().objects.get(email="new@example.org")
+        self.assertRegex(new.username, r"^member-[0-9a-f]{8}$")
+        self.assertEqual(get_user_model().objects.filter(email="rosa@example.org").count(), 1)
 
     def test_bad_sign_up_keeps_what_was_typed(self):
         response = self.client.post(
             "/en/accounts/signup/",
-            {"email": "not-an-address", "username": "ana", "password1": "x", "password2": "y"},
+            {"email": "not-an-address", "password1": "x", "password2": "y"},
         )
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, 'value="ana"')
+        self.assertContains(response, 'value="not-an-address"')
         self.assertContains(response, "field--error")
         self.assertContains(response, 'aria-invalid="true"')
 
@@ -56,30 +75,6 @@ class RegistrationTests(TestCase):
         self.assertContains(response, 'class="account-form"')
         self.assertContains(response, 'class="button"')
         self.assertContains(response, "Iniciar sesión")
-
-
-class StaffTwoFactorTests(TestCase):
-    @override_settings(PUENTE_STAFF_REQUIRE_2FA=True)
-    def test_staff_without_authenticator_are_sent_to_set_one_up(self):
-        staff = make_user(is_staff=True, is_superuser=True)
-        self.client.force_login(staff)
-        response = self.client.get("/admin/")
-        self.assertEqual(response.status_code, 302)
-        self.assertIn("/accounts/2fa/totp/activate/", response["Location"])
-
-    @override_settings(PUENTE_STAFF_REQUIRE_2FA=True)
-    def test_staff_with_an_authenticator_reach_the_admin(self):
-        from allauth.mfa.models import Authenticator
-
-        staff = make_user(is_staff=True, is_superuser=True)
-        Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-        self.client.force_login(staff)
-        self.assertEqual(self.client.get("/admin/").status_code, 200)
-
-    @override_settings(PUENTE_STAFF_REQUIRE_2FA=True)
-    def test_members_are_not_asked(self):
-        self.client.force_login(make_user())
-        self.assertEqual(self.client.get("/en/members/me/").status_code, 200)
 
 
 class ProfileTests(TestCase):

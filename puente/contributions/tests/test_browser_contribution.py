@@ -41,7 +41,6 @@ def test_register_join_contribute_and_get_published(page, live_server):
     # Register and verify the e-mail address.
     page.goto(f"{base}/en/accounts/signup/")
     page.locator("#id_email").fill("lucia@example.org")
-    page.locator("#id_username").fill("lucia")
     page.locator("#id_password1").fill("Lucia-pass-2026")
     page.locator("#id_password2").fill("Lucia-pass-2026")
     page.get_by_role("button", name="Sign Up").click()
@@ -50,7 +49,7 @@ def test_register_join_contribute_and_get_published(page, live_server):
     page.goto(base + "/" + link.split("://", 1)[1].split("/", 1)[1])
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_load_state()
-    sign_in(page, base, "lucia", "Lucia-pass-2026")
+    sign_in(page, base, "lucia@example.org", "Lucia-pass-2026")
 
     # Ask to join the organisation; its administrator accepts.
     page.goto(f"{base}/en/organisations/quilicura/")
@@ -65,7 +64,7 @@ def test_register_join_contribute_and_get_published(page, live_server):
     sign_out(page)
 
     # Submit a practice for the organisation.
-    sign_in(page, base, "lucia", "Lucia-pass-2026")
+    sign_in(page, base, "lucia@example.org", "Lucia-pass-2026")
     page.goto(f"{base}/en/contribute/practice/")
     page.locator("#id_title").fill("Night school for newcomers")
     page.locator("#id_summary").fill("Evening classes in Spanish and civics for newly arrived neighbours.")

@@ -36,7 +36,7 @@ class AdminTests(DemoContentTestCase):
     def test_demo_admin_can_log_in_with_the_documented_password(self):
         self.client.logout()
         response = self.client.post(
-            reverse("wagtailadmin_login"), {"username": "admin", "password": "puente-demo"}, follow=True
+            "/en/accounts/login/", {"login": "admin", "password": "puente-demo"}, follow=True
         )
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["user"].is_authenticated)
