@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from puente.accounts import views as account_views
+from puente.core import downloads
 from puente.core import views as core_views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("admin/password_reset/", account_views.admin_password_reset),
     path("admin/password_reset/<path:rest>", account_views.admin_password_reset),
     path("admin/", include(wagtailadmin_urls)),
+    # Uploaded files, through the access check and as attachments (puente/core/downloads.py); Wagtail's URL shape.
+    re_path(r"^documents/(\d+)/(.*)$", downloads.document, name="document"),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", core_views.healthz, name="healthz"),
 ]

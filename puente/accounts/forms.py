@@ -1,9 +1,9 @@
 """Forms for a member's own profile."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from puente.core import uploads
 from puente.taxonomy.models import Country, Topic
 
 from .models import Profile, SpokenLanguage
@@ -45,11 +45,10 @@ class ProfileForm(forms.ModelForm):
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if photo and hasattr(photo, "content_type"):  # a new upload (ImageField has checked it is an image)
-            if photo.size > settings.UPLOAD_MAX_BYTES:
-                limit = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
-                raise forms.ValidationError(_("The photo is too large (at most %(mb)s MB).") % {"mb": limit})
             if getattr(photo, "image", None) is not None and photo.image.format not in ("PNG", "JPEG"):
                 raise forms.ValidationError(_("Upload a PNG or JPEG photo."))
+            # Name and content against the allow-list; stored under a generated name (served from MEDIA_URL).
+            photo.name = uploads.generated_name(uploads.validate_document(photo, kinds=uploads.IMAGES))
         return photo
 
     def save(self, commit=True):

@@ -1,4 +1,6 @@
-"""Demo assessment content: the Cities of Solidarity question bank and one closed round. Idempotent."""
+"""Demo assessment content: the Cities of Solidarity question bank and one closed round of the fictional demo
+organisation (illustrative scores). Idempotent; removes rounds earlier demo versions invented for real
+organisations (``withdrawn`` in ``data/demo_round.yaml``)."""
 
 from pathlib import Path
 
@@ -49,4 +51,10 @@ def load() -> list[str]:
                     else "",
                 )
     lines.append(f"Assessment rounds: {'1 created' if created else '0 created'}")
+    for row in data.get("withdrawn") or []:
+        removed, _counts = Round.objects.filter(
+            organisation__slug=row["organisation"], title=row["title"]
+        ).delete()
+        if removed:
+            lines.append(f"Withdrawn demo round of a real organisation removed: {row['title']}")
     return lines

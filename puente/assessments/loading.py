@@ -32,6 +32,7 @@ def load_framework(path: Path) -> str:
         slug=spec["slug"],
         defaults={
             **_names(spec),
+            "official_wording": bool(spec.get("official_wording", False)),
             **{
                 f"description_{lang}": " ".join(spec.get(f"description_{lang}", "").split()) for lang in LANGS
             },

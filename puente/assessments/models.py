@@ -49,12 +49,24 @@ class Trilingual(models.Model):
 
 
 class Framework(Trilingual):
-    """A self-assessment framework, such as the Cities of Solidarity criteria."""
+    """A self-assessment framework, such as the Cities of Solidarity criteria.
+
+    ``official_wording`` says whether the questions are the official tool's own text; when they are not (the
+    shipped Cities of Solidarity bank is Puente's draft), the framework page says so.
+    """
 
     slug = models.SlugField(_("slug"), unique=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     description_es = models.TextField(_("description (Spanish)"), blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
+    official_wording = models.BooleanField(
+        _("questions are the official wording"),
+        default=False,
+        help_text=_(
+            "Tick only when the questions are the official tool's own text. Otherwise the public page says "
+            "they are Puente's draft wording."
+        ),
+    )
 
     class Meta:
         verbose_name = _("assessment framework")
@@ -358,3 +370,21 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} = {self.level or '—'}"
+
+
+class GapDraft(models.Model):
+    """The draft commitment drafted from one criterion (a gap) of one round, so that drafting again opens it
+    instead of making a second one, and the results page can link to it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="gap_drafts")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    commitment = models.ForeignKey("commitments.Commitment", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commitment drafted from a gap")
+        verbose_name_plural = _("commitments drafted from gaps")
+        constraints = [models.UniqueConstraint(fields=["round", "criterion"], name="one_draft_per_gap")]
+
+    def __str__(self) -> str:
+        return f"{self.round} / {self.criterion} → {self.commitment}"

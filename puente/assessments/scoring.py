@@ -211,7 +211,10 @@ def peer_averages(round_: Round) -> tuple[int, dict]:
 
 
 def radar(results_: Results, size: int = 360) -> dict:
-    """Geometry of a radar chart: one axis per criterion, rings at 25/50/75/100."""
+    """Geometry of a radar chart: one axis per criterion, rings at 25/50/75/100 labelled on the first axis.
+
+    An unanswered criterion has no score, which is not a score of 0: its axis is drawn dashed with a "not
+    answered" mark, and the score shape joins only the answered criteria (a dot on each)."""
     criteria = results_.criteria
     n = max(len(criteria), 3)
     centre = size / 2
@@ -223,21 +226,36 @@ def radar(results_: Results, size: int = 360) -> dict:
         return centre + r * math.cos(angle), centre + r * math.sin(angle)
 
     def polygon(values):
-        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values)))
+        """Points of the answered values only (``None`` is skipped, not drawn at the centre)."""
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values) if v is not None))
 
     axes = []
     for i, result in enumerate(criteria):
         x, y = point(i, 100)
         lx, ly = point(i, 118)
         anchor = "middle" if abs(lx - centre) < 10 else ("start" if lx > centre else "end")
+        answered = result.score is not None
+        dot = point(i, result.score) if answered else None
         axes.append(
-            {"x": x, "y": y, "lx": lx, "ly": ly + 4, "anchor": anchor, "label": str(result.criterion.number)}
+            {
+                "x": x,
+                "y": y,
+                "lx": lx,
+                "ly": ly + 4,
+                "anchor": anchor,
+                "label": str(result.criterion.number),
+                "answered": answered,
+                "dot_x": dot[0] if dot else None,
+                "dot_y": dot[1] if dot else None,
+            }
         )
     return {
         "size": size,
         "centre": centre,
         "rings": [polygon([level] * len(criteria)) for level in (25, 50, 75, 100)],
+        "ticks": [{"value": level, "x": centre + 4, "y": point(0, level)[1] + 4} for level in (0, 25, 50, 75, 100)],
         "axes": axes,
+        "any_unanswered": any(not axis["answered"] for axis in axes),
         "score": polygon([c.score for c in criteria]),
         "previous": polygon([c.previous for c in criteria]) if results_.previous_round else None,
         "peer": polygon([c.peer for c in criteria]) if results_.shows_peers else None,

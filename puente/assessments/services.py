@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from puente.core.access import is_focal_point, is_secretariat, organisation_role
+from puente.core.access import can_act_for, is_secretariat, organisation_role, require_can_act_for
 
 from .models import (
     MAX_LEVEL,
@@ -17,6 +17,7 @@ from .models import (
     Competence,
     Criterion,
     Framework,
+    GapDraft,
     Round,
     RoundStatus,
 )
@@ -30,7 +31,8 @@ def can_view(user, round_: Round) -> bool:
 
 
 def can_manage(user, round_: Round) -> bool:
-    return is_focal_point(user, round_.organisation)
+    """Assign, close, publish and draft commitments from gaps: those who may act for the organisation."""
+    return can_act_for(user, round_.organisation)
 
 
 def can_answer(user, round_: Round, criterion: Criterion) -> bool:
@@ -46,14 +48,18 @@ def _require(condition: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _require_manage(user, round_: Round, message: str) -> None:
+    """``can_manage`` or raise; ``access.AwaitingVerification`` when only the verification is missing."""
+    require_can_act_for(user, round_.organisation, message)
+
+
 # --- steps ------------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def start_round(*, organisation, user, framework: Framework, year: int, title: str, language: str) -> Round:
-    _require(
-        is_focal_point(user, organisation),
-        _("Only a focal point of this local government may start an assessment."),
+    require_can_act_for(
+        user, organisation, _("Only a focal point of this local government may start an assessment.")
     )
     version = framework.current_version()
     if version is None:
@@ -71,7 +77,7 @@ def _require_open(round_: Round) -> None:
 @transaction.atomic
 def assign(round_: Round, user, assignments: dict) -> None:
     """``assignments``: {criterion: assignee or None}. Assignees must belong to the organisation."""
-    _require(can_manage(user, round_), _("Only a focal point may assign criteria."))
+    _require_manage(user, round_, _("Only a focal point may assign criteria."))
     _require_open(round_)
     for criterion, assignee in assignments.items():
         if criterion.domain.version_id != round_.version_id:
@@ -131,7 +137,7 @@ def save_answers(round_: Round, criterion: Criterion, user, answers: dict[int, d
 @transaction.atomic
 def close_round(round_: Round, user) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    _require(can_manage(user, round_), _("Only a focal point may close the round."))
+    _require_manage(user, round_, _("Only a focal point may close the round."))
     _require_open(round_)
     if not Answer.objects.filter(round=round_, level__isnull=False).exists():
         raise ValidationError(_("Answer at least one question before closing the round."))
@@ -143,7 +149,7 @@ def close_round(round_: Round, user) -> Round:
 
 @transaction.atomic
 def set_summary_public(round_: Round, user, public: bool) -> Round:
-    _require(can_manage(user, round_), _("Only a focal point may publish the round's summary."))
+    _require_manage(user, round_, _("Only a focal point may publish the round's summary."))
     if public and round_.status != RoundStatus.CLOSED:
         raise ValidationError(_("Close the round before publishing its summary."))
     round_.summary_public = public
@@ -151,13 +157,34 @@ def set_summary_public(round_: Round, user, public: bool) -> Round:
     return round_
 
 
+def gap_drafts(round_: Round) -> dict:
+    """{criterion id: draft commitment} for the gaps of a round already drafted from (one query)."""
+    found = GapDraft.objects.filter(round=round_, commitment__deleted_at__isnull=True).select_related(
+        "commitment"
+    )
+    return {draft.criterion_id: draft.commitment for draft in found}
+
+
+@transaction.atomic
 def commitment_from_gap(round_: Round, criterion: Criterion, user):
-    """A draft commitment for the organisation, prefilled from a criterion's answers."""
+    """(commitment, created): a draft commitment for the organisation, prefilled from a criterion's answers;
+    the one drafted already from this gap if there is one (a second click, or a colleague's), so that a gap
+    never gets two drafts."""
+    _require_manage(user, round_, _("Only a focal point may draft commitments."))
+    Round.objects.select_for_update().get(pk=round_.pk)  # two clicks at once: the second waits, then finds it
+    existing = gap_drafts(round_).get(criterion.pk)
+    if existing is not None:
+        return existing, False
+    commitment = _draft_from_gap(round_, criterion, user)
+    GapDraft.objects.update_or_create(round=round_, criterion=criterion, defaults={"commitment": commitment})
+    return commitment, True
+
+
+def _draft_from_gap(round_: Round, criterion: Criterion, user):
     from django.utils.html import escape
 
     from puente.commitments.services import create_draft_commitment
 
-    _require(can_manage(user, round_), _("Only a focal point may draft commitments."))
     answers = list(
         Answer.objects.filter(round=round_, question__criterion=criterion).select_related("question")
     )

@@ -1,5 +1,7 @@
+import json
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -11,17 +13,22 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from puente.core.access import is_focal_point
+from puente.core.access import AwaitingVerification, require_can_act_for
 from puente.organizations.models import Membership, MembershipRole, Organisation
+from puente.organizations.views import awaiting_verification
 from puente.practices.models import Practice
 
 from . import scoring, services
 from .forms import AnswerForm, StartRoundForm
-from .models import Answer, Assignment, Criterion, Framework, Round
+from .models import Answer, Assignment, Criterion, Framework, Round, RoundStatus
 
+# What a signed-out visitor typed into an answer form, kept in the session to restore after signing in again:
+# {path: {field: value}}, for a few forms, each within a size limit (JSON characters, as the session stores it).
 STASH = "assessment-stash"
+STASH_FORMS = 3
+STASH_MAX_CHARS = 16 * 1024
 
 
 def _round(request, pk) -> Round:
@@ -67,8 +74,14 @@ def index(request):
 @login_required
 def start(request):
     organisation = get_object_or_404(Organisation, pk=_int(request.GET.get("organisation")))
-    if not is_focal_point(request.user, organisation):
-        raise PermissionDenied(_("Only a focal point of this local government may start an assessment."))
+    try:
+        require_can_act_for(
+            request.user,
+            organisation,
+            _("Only a focal point of this local government may start an assessment."),
+        )
+    except AwaitingVerification:
+        return awaiting_verification(request, organisation)
     form = StartRoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,9 +106,10 @@ def start(request):
 
 def _int(value):
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 @login_required
@@ -152,6 +166,8 @@ def assign(request, pk):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    except AwaitingVerification as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("The assignments have been saved."))
     return redirect(round_)
@@ -161,11 +177,19 @@ def answer(request, pk, criterion_id):
     """Answer one criterion. A POST from an expired session is kept and restored after signing in again."""
     if not request.user.is_authenticated:
         if request.method == "POST":
-            request.session.setdefault(STASH, {})[request.path] = request.POST.dict()
-            request.session.modified = True
-            messages.warning(
-                request, _("Your session has expired. Sign in again: your answers have been kept.")
-            )
+            kept = _stash(request, pk, criterion_id)
+            if kept:
+                messages.warning(
+                    request, _("Your session has expired. Sign in again: your answers have been kept.")
+                )
+            elif kept is not None:
+                messages.warning(
+                    request,
+                    _(
+                        "Your session has expired. What you typed is too long to keep while you sign in "
+                        "again: go back, copy it, then sign in."
+                    ),
+                )
         return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
     round_ = _round(request, pk)
     criterion = get_object_or_404(
@@ -207,15 +231,59 @@ def answer(request, pk, criterion_id):
     )
 
 
-@require_POST
+def _stash(request, pk, criterion_id) -> bool | None:
+    """Keep a signed-out visitor's answers to restore them after they sign in again (``answer``): only for an
+    open round's criterion, only that form's fields (choices that exist, texts within the form's limit), within
+    ``STASH_MAX_CHARS`` in all, for the last ``STASH_FORMS`` forms. None when there is nothing to keep and False
+    when it is too long to keep: no session is started for either."""
+    if not (_int(pk) and _int(criterion_id)):
+        return None
+    round_ = Round.objects.filter(pk=pk, status=RoundStatus.OPEN).select_related("version").first()
+    criterion = round_ and Criterion.objects.filter(pk=criterion_id, domain__version=round_.version).first()
+    if not criterion:
+        return None
+    form = AnswerForm(questions=criterion.questions.all(), levels=round_.version.levels.all())
+    kept = {}
+    for name, field in form.fields.items():
+        value = request.POST.get(name, "")
+        if not value:
+            continue
+        if isinstance(field, forms.ChoiceField):
+            if value in {str(key) for key, _label in field.choices}:
+                kept[name] = value
+        elif len(value) > field.max_length:
+            return False
+        else:
+            kept[name] = value
+    if not kept:
+        return None
+    if len(json.dumps(kept)) > STASH_MAX_CHARS:
+        return False
+    stash = {path: data for path, data in request.session.get(STASH, {}).items() if path != request.path}
+    stash[request.path] = kept
+    request.session[STASH] = dict(list(stash.items())[-STASH_FORMS:])
+    return True
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def close(request, pk):
+    """GET asks to confirm (closing cannot be undone: answers freeze); the POST from that page closes."""
     round_ = _round(request, pk)
+    if request.method == "GET":
+        if not services.can_manage(request.user, round_):
+            raise PermissionDenied
+        if not round_.is_open:
+            return redirect("assessments:results", pk=round_.pk)
+        return render(request, "assessments/close_confirm.html", {"round": round_})
     try:
         services.close_round(round_, request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+        return redirect(round_)
+    except AwaitingVerification as exc:
+        messages.error(request, str(exc))
         return redirect(round_)
     messages.success(request, _("The round is closed. Here are its results."))
     return redirect("assessments:results", pk=round_.pk)
@@ -230,6 +298,8 @@ def publish(request, pk):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    except AwaitingVerification as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(
             request,
@@ -268,6 +338,9 @@ def results(request, pk):
     round_ = _round(request, pk)
     res = scoring.results(round_)
     _attach_suggestions(round_, res)
+    drafts = services.gap_drafts(round_) if res.gaps else {}
+    for gap in res.gaps:
+        gap.draft = drafts.get(gap.criterion.pk)  # drafting again opens this one
     return render(
         request,
         "assessments/results.html",
@@ -286,10 +359,17 @@ def results(request, pk):
 def commitment_from_gap(request, pk, criterion_id):
     round_ = _round(request, pk)
     criterion = get_object_or_404(Criterion, pk=criterion_id, domain__version=round_.version)
-    commitment = services.commitment_from_gap(round_, criterion, request.user)
-    messages.success(
-        request, _("A draft commitment has been created from this gap. Complete it and submit it when ready.")
-    )
+    try:
+        commitment, created = services.commitment_from_gap(round_, criterion, request.user)
+    except AwaitingVerification as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:results", pk=round_.pk)
+    if created:
+        messages.success(
+            request, _("A draft commitment has been created from this gap. Complete it and submit it when ready.")
+        )
+    else:
+        messages.info(request, _("A commitment was drafted from this gap already: here it is."))
     return redirect("commitments:edit", slug=commitment.slug)
 
 

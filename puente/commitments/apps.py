@@ -7,3 +7,8 @@ class CommitmentsConfig(AppConfig):
     label = "commitments"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Commitments")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,7 +1,8 @@
 """Demo accountability data (``data/demo_progress.yaml``): focal points, priority details, approved reports.
 
 Called by ``manage.py load_demo`` after the core demo content. Idempotent: reports are matched by
-commitment and reporting date, accounts by username.
+commitment and reporting date, accounts by username. All of it belongs to the fictional demo organisation;
+``withdrawn`` removes what earlier versions of the demo invented about a real local government.
 """
 
 import datetime as dt
@@ -14,7 +15,15 @@ from django.db import transaction
 
 from puente.organizations.models import Membership, MembershipRole, Organisation
 
-from .models import Commitment, PriorityProgress, ProgressReport, ReportStatus
+from .models import (
+    Commitment,
+    CommitmentPriority,
+    Competence,
+    PriorityProgress,
+    PriorityStatus,
+    ProgressReport,
+    ReportStatus,
+)
 
 DATA = Path(__file__).parent / "data" / "demo_progress.yaml"
 
@@ -87,6 +96,45 @@ def load() -> list[str]:
             report.save_revision()
         commitment.refresh_progress()
 
+    removed = remove_withdrawn(data.get("withdrawn") or {})
     lines = [f"Progress reports: {created_reports} created"]
+    if removed:
+        lines.append(f"Withdrawn demo data about real organisations: {removed} records removed")
     lines += [f"Demo focal point account created: {account}" for account in created_accounts]
     return lines
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def remove_withdrawn(spec: dict) -> int:
+    """Remove what earlier demo versions invented about real organisations; how many records went."""
+    removed = 0
+    for row in spec.get("memberships") or []:
+        removed += Membership.objects.filter(
+            user__username=row["username"], organisation__slug=row["organisation"]
+        ).delete()[0]
+    for slug, withdrawn in (spec.get("commitments") or {}).items():
+        commitment = Commitment.objects.filter(slug=slug).first()
+        if commitment is None:
+            continue
+        dates = [_date(d) for d in withdrawn.get("reports") or []]
+        reports = commitment.reports.filter(reporting_date__in=dates)
+        if not reports.exists():
+            continue
+        removed += reports.delete()[0]
+        # The invented reports came with invented priority details and a sign-off: none was recorded.
+        CommitmentPriority.objects.filter(commitment=commitment).update(
+            competence=Competence.MUNICIPAL,
+            indicator="",
+            unit="",
+            baseline=None,
+            target=None,
+            status=PriorityStatus.NOT_STARTED,
+        )
+        Commitment.objects.filter(
+            pk=commitment.pk, signed_off_on=_date(withdrawn.get("signed_off_on"))
+        ).update(signed_off_by_mayor="", signed_off_on=None, sign_off_recorded_by=None)
+        commitment.refresh_progress()
+    return removed

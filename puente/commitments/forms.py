@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from puente.core.uploads import validate_document
+from puente.core import uploads
 from puente.taxonomy.models import CLAObjective
 
 from .models import Commitment, CommitmentPriority, PriorityStatus
@@ -30,9 +30,12 @@ def text_to_html(text: str) -> str:
 
 
 def html_to_text(value: str) -> str:
-    value = re.sub(r"</p>\s*", "\n\n", value or "")
-    value = re.sub(r"<br\s*/?>", "\n", value)
-    return html.unescape(strip_tags(value)).strip()
+    """The text of a rich-text overview for the plain text box: a blank line between paragraphs and lists,
+    one line per list item (a commitment drafted from a self-assessment lists its competence analysis)."""
+    value = re.sub(r"<br\s*/?>|</li>\s*", "\n", value or "")
+    value = re.sub(r"</(?:p|ul|ol)>\s*", "\n\n", value)
+    value = html.unescape(strip_tags(value))
+    return re.sub(r"\n{3,}", "\n\n", value).strip()
 
 
 class CommitmentForm(forms.ModelForm):
@@ -168,7 +171,8 @@ class ReportForm(forms.Form):
     evidence_document = forms.FileField(
         label=_("Evidence document"),
         required=False,
-        help_text=_("PDF, Word, Excel, OpenDocument text, PNG or JPEG."),
+        help_text=uploads.HELP_TEXT,
+        widget=forms.FileInput(attrs={"accept": uploads.ACCEPT_ATTRIBUTE}),
     )
 
     def __init__(self, *args, priorities, report=None, **kwargs):
@@ -228,7 +232,7 @@ class ReportForm(forms.Form):
     def clean_evidence_document(self):
         upload = self.cleaned_data.get("evidence_document")
         if upload:
-            validate_document(upload)
+            uploads.validate_document(upload)  # stored under a generated name (the field's ``upload_to``)
         return upload
 
     def row_data(self):

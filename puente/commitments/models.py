@@ -3,7 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,8 @@ from wagtail.models import Orderable, RevisionMixin
 from wagtail.search import index
 
 from puente.core.models import ModeratedRecord, PublishedQuerySet
+from puente.core.uploads import RandomName, validate_document
+from puente.core.widgets import EvidenceFileInput
 from puente.taxonomy.models import Language, Tagged
 
 
@@ -54,6 +56,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def overdue_months() -> int:
     return int(getattr(settings, "PUENTE_REPORT_OVERDUE_MONTHS", 6))
+
+
+def _overall_progress(priorities, latest: dict) -> int | None:
+    """The rule of ``Commitment.compute_progress``, on loaded priorities and their latest approved rows."""
+    if not latest:
+        return None
+    values = []
+    for priority in priorities:
+        row = latest.get(priority.pk)
+        if (row.status if row else priority.status) == PriorityStatus.DISCONTINUED:
+            continue
+        values.append(row.percent_complete if row else 0)
+    return round(sum(values) / len(values)) if values else None
 
 
 class CommitmentQuerySet(PublishedQuerySet):
@@ -140,7 +155,7 @@ class Commitment(ModeratedRecord, index.Indexed, Tagged):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     sent_back_reason = models.TextField(_("reason it was sent back"), blank=True)
 
-    # Derived from approved progress reports by ``refresh_progress()``; never typed in.
+    # Derived from approved progress reports by ``refresh_progress()`` (see ``signals.py``); never typed in.
     progress_percent = models.PositiveSmallIntegerField(_("overall progress (%)"), null=True, editable=False)
     last_report_on = models.DateField(_("last report"), null=True, editable=False)
 
@@ -179,6 +194,7 @@ class Commitment(ModeratedRecord, index.Indexed, Tagged):
         index.SearchField("summary"),
         index.SearchField("overview"),
         index.FilterField("live"),
+        index.FilterField("deleted_at"),
         index.FilterField("status"),
     ]
 
@@ -195,6 +211,14 @@ class Commitment(ModeratedRecord, index.Indexed, Tagged):
     @property
     def submitter_display(self) -> str:
         return self.submitter_name or (str(self.submitted_by) if self.submitted_by_id else "")
+
+    @property
+    def title_with_local_government(self) -> str:
+        """The title after the local government's name, unless the title already starts with it."""
+        name = self.local_government.name
+        if self.title.casefold().startswith(name.casefold()):
+            return self.title
+        return f"{name}: {self.title}"
 
     def previous(self):
         return Commitment.objects.published().filter(title__lt=self.title).order_by("-title").first()
@@ -233,38 +257,35 @@ class Commitment(ModeratedRecord, index.Indexed, Tagged):
     def compute_progress(self) -> int | None:
         """Overall progress: the mean of each priority's latest reported percentage (0 when never
         reported), leaving out discontinued priorities. None until a report has been approved."""
-        latest = self.latest_progress_by_priority()
-        if not latest:
-            return None
-        values = []
-        for priority in self.priorities.all():
-            row = latest.get(priority.pk)
-            status = row.status if row else priority.status
-            if status == PriorityStatus.DISCONTINUED:
-                continue
-            values.append(row.percent_complete if row else 0)
-        if not values:
-            return None
-        return round(sum(values) / len(values))
+        priorities = list(CommitmentPriority.objects.filter(commitment=self))
+        return _overall_progress(priorities, self.latest_progress_by_priority())
 
     def refresh_progress(self) -> None:
-        """Recompute the derived progress and last report date, and copy priority statuses."""
+        """Recompute the derived figures from the approved reports: overall progress, last report date and
+        each reported priority's status (copied from its latest approved row).
+
+        ``signals.py`` calls it whenever a report, a report's row or a priority is saved or deleted, whatever
+        the path (public forms, the admin's views and bulk actions, revisions, loaders), so callers never do."""
         latest = self.latest_progress_by_priority()
-        for priority in self.priorities.all():
+        priorities = list(CommitmentPriority.objects.filter(commitment=self))
+        for priority in priorities:
             row = latest.get(priority.pk)
             if row and priority.status != row.status:
                 CommitmentPriority.objects.filter(pk=priority.pk).update(status=row.status)
-        last = (
-            self.reports.filter(status=ReportStatus.APPROVED)
-            .order_by("-reporting_date")
-            .values_list("reporting_date", flat=True)
-            .first()
-        )
-        self.progress_percent = self.compute_progress()
-        self.last_report_on = last
+                priority.status = row.status
+        self.progress_percent = _overall_progress(priorities, latest)
+        self.last_report_on = self.reports.approved().aggregate(last=Max("reporting_date"))["last"]
         Commitment.objects.filter(pk=self.pk).update(
             progress_percent=self.progress_percent, last_report_on=self.last_report_on
         )
+
+    def with_content_json(self, content):
+        """A revision's version of the commitment (to publish or revert to), with today's derived figures: they
+        follow the approved reports, and a draft saved before a report was approved must not bring back the
+        figures of its day."""
+        obj = super().with_content_json(content)
+        obj.progress_percent, obj.last_report_on = self.progress_percent, self.last_report_on
+        return obj
 
     def next(self):
         return Commitment.objects.published().filter(title__gt=self.title).order_by("title").first()
@@ -387,7 +408,11 @@ class ProgressReport(RevisionMixin, ClusterableModel):
         _("evidence links"), blank=True, help_text=_("One web address per line.")
     )
     evidence_document = models.FileField(
-        _("evidence document"), upload_to="reports/%Y/%m/", blank=True, max_length=255
+        _("evidence document"),
+        upload_to=RandomName("reports"),
+        validators=[validate_document],
+        blank=True,
+        max_length=255,
     )
     status = models.CharField(
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
@@ -419,7 +444,7 @@ class ProgressReport(RevisionMixin, ClusterableModel):
         FieldPanel("reporting_date"),
         FieldPanel("narrative"),
         FieldPanel("evidence_links"),
-        FieldPanel("evidence_document"),
+        FieldPanel("evidence_document", widget=EvidenceFileInput),
         InlinePanel("rows", label=_("Progress per priority")),
         FieldPanel("status"),
         FieldPanel("moderation_note"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from puente.taxonomy.models import UNRegion
 
@@ -121,28 +123,33 @@ def bucket_label(percent: int | None) -> str:
 
 # --- exports -------------------------------------------------------------------------------------------------
 
+# Headers are translated when the file is written, so each reader gets them in the language of the page.
 EXPORT_COLUMNS = [
-    ("commitment", "Commitment"),
-    ("url", "Address"),
-    ("local_government", "Local government"),
-    ("country", "Country"),
-    ("status", "Status"),
-    ("start_date", "Start"),
-    ("end_date", "End"),
-    ("progress_percent", "Overall progress (%)"),
-    ("last_report_on", "Last report"),
-    ("report_overdue", "Report overdue"),
-    ("priority_number", "Priority"),
-    ("priority", "Priority text"),
-    ("competence", "Competence"),
-    ("priority_status", "Priority status"),
-    ("percent_complete", "Percent complete (latest report)"),
-    ("indicator", "Indicator"),
-    ("unit", "Unit"),
-    ("baseline", "Baseline"),
-    ("target", "Target"),
-    ("indicator_value", "Indicator value (latest report)"),
+    ("commitment", gettext_lazy("Commitment"), 40),
+    ("url", gettext_lazy("Address"), 40),
+    ("local_government", gettext_lazy("Local government"), 28),
+    ("country", gettext_lazy("Country"), 16),
+    ("status", gettext_lazy("Status"), 16),
+    ("start_date", gettext_lazy("Start"), 12),
+    ("end_date", gettext_lazy("End"), 12),
+    ("progress_percent", gettext_lazy("Overall progress (%)"), 12),
+    ("last_report_on", gettext_lazy("Last report"), 12),
+    ("report_overdue", gettext_lazy("Report overdue"), 10),
+    ("priority_number", gettext_lazy("Priority"), 9),
+    ("priority", gettext_lazy("Priority text"), 50),
+    ("competence", gettext_lazy("Competence"), 28),
+    ("priority_status", gettext_lazy("Priority status"), 16),
+    ("percent_complete", gettext_lazy("Percent complete (latest report)"), 12),
+    ("indicator", gettext_lazy("Indicator"), 30),
+    ("unit", gettext_lazy("Unit"), 10),
+    ("baseline", gettext_lazy("Baseline"), 12),
+    ("target", gettext_lazy("Target"), 12),
+    ("indicator_value", gettext_lazy("Indicator value (latest report)"), 12),
 ]
+
+
+def export_headers() -> list[str]:
+    return [str(header) for _key, header, _width in EXPORT_COLUMNS]
 
 
 def export_queryset(queryset):
@@ -160,7 +167,10 @@ def export_queryset(queryset):
 
 
 def export_rows(queryset, site_url: str = "") -> list[dict]:
-    """One row per priority (one row for a commitment without priorities), with the latest progress."""
+    """One row per priority (one row for a commitment without priorities), with the latest progress.
+
+    Values keep their types (dates, numbers, ``None`` for "not recorded"); choices are given as their labels
+    in the active language. ``to_csv`` and ``to_xlsx`` decide how each type is written."""
     rows = []
     for commitment in export_queryset(queryset):
         country = commitment.local_government.country
@@ -168,17 +178,17 @@ def export_rows(queryset, site_url: str = "") -> list[dict]:
             "commitment": commitment.title,
             "url": site_url + commitment.get_absolute_url(),
             "local_government": commitment.local_government.name,
-            "country": country.code if country else "",
-            "status": commitment.status,
-            "start_date": commitment.start_date.isoformat() if commitment.start_date else "",
-            "end_date": commitment.end_date.isoformat() if commitment.end_date else "",
-            "progress_percent": "" if commitment.progress_percent is None else commitment.progress_percent,
-            "last_report_on": commitment.last_report_on.isoformat() if commitment.last_report_on else "",
-            "report_overdue": "yes" if commitment.is_overdue() else "no",
+            "country": country.label if country else None,
+            "status": commitment.get_status_display(),
+            "start_date": commitment.start_date,
+            "end_date": commitment.end_date,
+            "progress_percent": commitment.progress_percent,
+            "last_report_on": commitment.last_report_on,
+            "report_overdue": _("Yes") if commitment.is_overdue() else _("No"),
         }
         priorities = list(commitment.priorities.all())
         if not priorities:
-            rows.append({**base, **{key: "" for key, _h in EXPORT_COLUMNS if key not in base}})
+            rows.append({**base, **{key: None for key, _h, _w in EXPORT_COLUMNS if key not in base}})
         for number, priority in enumerate(priorities, start=1):
             latest = priority.approved_progress[0] if priority.approved_progress else None
             rows.append(
@@ -186,16 +196,14 @@ def export_rows(queryset, site_url: str = "") -> list[dict]:
                     **base,
                     "priority_number": number,
                     "priority": priority.text,
-                    "competence": priority.competence,
-                    "priority_status": priority.status,
-                    "percent_complete": latest.percent_complete if latest else "",
+                    "competence": priority.get_competence_display(),
+                    "priority_status": priority.get_status_display(),
+                    "percent_complete": latest.percent_complete if latest else None,
                     "indicator": priority.indicator,
                     "unit": priority.unit,
-                    "baseline": "" if priority.baseline is None else str(priority.baseline),
-                    "target": "" if priority.target is None else str(priority.target),
-                    "indicator_value": ""
-                    if latest is None or latest.indicator_value is None
-                    else str(latest.indicator_value),
+                    "baseline": priority.baseline,
+                    "target": priority.target,
+                    "indicator_value": latest.indicator_value if latest else None,
                 }
             )
     return rows
@@ -208,23 +216,45 @@ def _safe_cell(value):
     return value
 
 
+def _csv_cell(value) -> str:
+    """CSV has no types: ISO dates and plain decimals read the same in every language and spreadsheet."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _safe_cell(str(value))
+
+
 def to_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([header for _key, header in EXPORT_COLUMNS])
+    writer.writerow(export_headers())
     for row in rows:
-        writer.writerow([_safe_cell(row[key]) for key, _h in EXPORT_COLUMNS])
+        writer.writerow([_csv_cell(row[key]) for key, _h, _w in EXPORT_COLUMNS])
     return out.getvalue()
 
 
 def to_xlsx(rows: list[dict]) -> bytes:
+    """A typed workbook: numbers and dates are real cells, the header row stays in view, columns are sized."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Commitments")
-    sheet.append([header for _key, header in EXPORT_COLUMNS])
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Commitments"))[:31]
+    sheet.append(export_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_safe_cell(row[key]) for key, _h in EXPORT_COLUMNS])
+        sheet.append([_safe_cell(row[key]) for key, _h, _w in EXPORT_COLUMNS])
+    for index, (key, _header, width) in enumerate(EXPORT_COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        if key in ("start_date", "end_date", "last_report_on"):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from puente.core import text as core_text
-from puente.core.access import is_focal_point, is_secretariat
+from puente.core.access import can_act_for, is_secretariat, require_can_act_for
 
 from .models import (
     Commitment,
@@ -103,11 +103,18 @@ def can_view(user, commitment: Commitment) -> bool:
 
 
 def can_edit(user, commitment: Commitment) -> bool:
-    return commitment.is_editable_by_local_government and is_focal_point(user, commitment.local_government)
+    """Edit, sign off and submit a draft: those who may act for its local government (``can_act_for``)."""
+    return commitment.is_editable_by_local_government and can_act_for(user, commitment.local_government)
+
+
+def require_can_edit(user, commitment: Commitment, message: str) -> None:
+    """Raise unless ``can_edit``; ``access.AwaitingVerification`` when only the verification is missing."""
+    _require(commitment.is_editable_by_local_government, message)
+    require_can_act_for(user, commitment.local_government, message)
 
 
 def can_report(user, commitment: Commitment) -> bool:
-    return commitment.live and is_focal_point(user, commitment.local_government)
+    return commitment.live and can_act_for(user, commitment.local_government)
 
 
 def _require(condition: bool, message: str) -> None:
@@ -140,9 +147,7 @@ def create_draft_commitment(
     ``priorities`` are dicts with ``text`` and optionally ``competence``, ``indicator``, ``unit``,
     ``baseline`` and ``target``.
     """
-    _require(
-        is_focal_point(user, organisation), _("Only a focal point of this local government may do this.")
-    )
+    require_can_act_for(user, organisation, _("Only a focal point of this local government may do this."))
     commitment = Commitment(
         title=title,
         slug=unique_slug(title),
@@ -172,7 +177,7 @@ def create_draft_commitment(
 
 @transaction.atomic
 def record_sign_off(commitment: Commitment, user, *, mayor: str, signed_on: dt.date) -> Commitment:
-    _require(can_edit(user, commitment), _("Only a focal point may record the sign-off of a draft."))
+    require_can_edit(user, commitment, _("Only a focal point may record the sign-off of a draft."))
     if not mayor.strip():
         raise ValidationError({"mayor": _("Give the name of the mayor who signed off.")})
     if signed_on > timezone.localdate():
@@ -188,7 +193,7 @@ def record_sign_off(commitment: Commitment, user, *, mayor: str, signed_on: dt.d
 @transaction.atomic
 def submit(commitment: Commitment, user) -> Commitment:
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    _require(can_edit(user, commitment), _("Only a focal point may submit a draft commitment."))
+    require_can_edit(user, commitment, _("Only a focal point may submit a draft commitment."))
     problems = []
     if not commitment.is_signed_off:
         problems.append(_("Record the mayor's sign-off before submitting."))
@@ -292,8 +297,9 @@ def file_report(
     evidence_document=None,
 ) -> ProgressReport:
     """A focal point reports on their local government's published commitment."""
-    _require(
-        is_focal_point(user, commitment.local_government),
+    require_can_act_for(
+        user,
+        commitment.local_government,
         _("Only a focal point of this local government may report on its commitment."),
     )
     if not commitment.live:
@@ -316,6 +322,7 @@ def file_report(
 
 
 def _save_rows(report: ProgressReport, rows: list[RowData]) -> None:
+    # In bulk, without signals: the report awaits moderation, so its rows do not count in the figures yet.
     report.rows.all().delete()
     try:
         PriorityProgress.objects.bulk_create(
@@ -346,14 +353,14 @@ def edit_report(
     """Change a report; the earlier version stays in its revisions and it goes through moderation again."""
     report = ProgressReport.objects.select_for_update().select_related("commitment").get(pk=report.pk)
     commitment = report.commitment
-    _require(
-        is_focal_point(user, commitment.local_government),
+    require_can_act_for(
+        user,
+        commitment.local_government,
         _("Only a focal point of this local government may edit its reports."),
     )
     _check_report(commitment, reporting_date, rows)
     if not report.revisions.exists():  # keep the version filed before revisions were recorded
         report.save_revision(user=report.submitted_by)
-    was_approved = report.status == ReportStatus.APPROVED
     report.reporting_date = reporting_date
     report.narrative = narrative
     report.evidence_links = evidence_links
@@ -364,8 +371,6 @@ def edit_report(
     report.save()
     _save_rows(report, rows)
     report.save_revision(user=user)
-    if was_approved:
-        commitment.refresh_progress()
     _after_commit(secretariat_users(), "report_submitted", {"report": report, "commitment": commitment})
     return report
 
@@ -378,8 +383,7 @@ def approve_report(report: ProgressReport, user) -> ProgressReport:
         raise ValidationError(_("This report is not awaiting moderation."))
     report.status = ReportStatus.APPROVED
     report.reviewed_by, report.reviewed_at = user, timezone.now()
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    report.commitment.refresh_progress()
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at"])  # the figures follow (signals.py)
     _after_commit(
         focal_points(report.commitment.local_government),
         "report_approved",

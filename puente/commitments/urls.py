@@ -1,5 +1,7 @@
 from django.urls import path
 
+from puente.core import downloads
+
 from . import views
 
 app_name = "commitments"
@@ -15,6 +17,7 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("reports/<int:pk>/send-back/", views.report_send_back, name="report_send_back"),
+    path("reports/<int:pk>/evidence/", downloads.report_evidence, name="report_evidence"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
     path("<slug:slug>/sign-off/", views.sign_off, name="sign_off"),

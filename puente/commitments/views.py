@@ -7,14 +7,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from puente.core.access import is_focal_point, is_secretariat, require
+from puente.core import conflicts
+from puente.core.access import (
+    AwaitingVerification,
+    can_act_for,
+    is_focal_point,
+    is_secretariat,
+    require,
+    require_can_act_for,
+)
 from puente.core.views import paginate
 from puente.organizations.models import Membership, MembershipRole, Organisation
+from puente.organizations.views import awaiting_verification
 
 from . import reporting, services
 from .filters import CommitmentFilterSet
 from .forms import CommitmentForm, PriorityFormSet, ReasonForm, ReportForm, SignOffForm
-from .models import Commitment, CommitmentStatus, ProgressReport, ReportStatus, overdue_months
+from .models import Commitment, CommitmentStatus, Competence, ProgressReport, ReportStatus, overdue_months
 
 
 def index(request):
@@ -40,6 +49,7 @@ def detail(request, slug):
     commitment = _get_commitment(request, slug)
     reports = list(commitment.reports.for_timeline()) if commitment.live else []
     focal = is_focal_point(request.user, commitment.local_government)
+    acts_for = focal and can_act_for(request.user, commitment.local_government)
     own_reports = (
         list(commitment.reports.exclude(status=ReportStatus.APPROVED).order_by("-reporting_date"))
         if focal or is_secretariat(request.user)
@@ -58,7 +68,8 @@ def detail(request, slug):
             "overdue_months": overdue_months(),
             "can_edit": services.can_edit(request.user, commitment),
             "can_report": services.can_report(request.user, commitment),
-            "is_focal_point": focal,
+            "is_focal_point": acts_for,
+            "awaiting_verification": focal and not acts_for,
             "is_secretariat": is_secretariat(request.user),
             "reason_form": ReasonForm(),
             "sign_off_form": SignOffForm(
@@ -94,33 +105,118 @@ def mine(request):
     )
 
 
+def _priority_lines(rows) -> str:
+    """Priorities as numbered lines, to show what changed between two versions of a commitment."""
+    competences = dict(Competence.choices)
+    lines = []
+    for number, (text, competence, indicator, unit, baseline, target) in enumerate(rows, start=1):
+        line = f"{number}. {' '.join(str(text).split())} ({competences.get(competence, competence)})"
+        if indicator:
+            measure = f"{conflicts.decimal_text(baseline) or '?'} → {conflicts.decimal_text(target) or '?'}"
+            line += f" – {indicator}: {measure} {unit}".rstrip()
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _saved_priorities(commitment) -> str:
+    return _priority_lines(
+        (p.text, p.competence, p.indicator, p.unit, p.baseline, p.target) for p in commitment.priorities.all()
+    )
+
+
+def _typed_priorities(formset) -> str:
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if data.get("DELETE") or not data.get("text"):
+            continue
+        rows.append(
+            tuple(
+                data.get(name) for name in ("text", "competence", "indicator", "unit", "baseline", "target")
+            )
+        )
+    return _priority_lines(rows)
+
+
+ADD_PRIORITY = "add_priority"
+
+
+def _with_another_priority(request, commitment, organisation, template, heading):
+    """The "Add another priority" button (works without JavaScript): the same form back, as typed, with one
+    more empty priority row. Nothing is saved and nothing is reported as an error yet."""
+    data = request.POST.copy()
+    total = int(data.get("priorities-TOTAL_FORMS") or 0)
+    data["priorities-TOTAL_FORMS"] = str(min(total + 1, PriorityFormSet.max_num))
+    form = CommitmentForm(data, instance=commitment)
+    formset = PriorityFormSet(data, instance=commitment, prefix="priorities")
+    # Validate once so the bound values render, then drop the errors: the person has not submitted yet.
+    form.is_valid()
+    form._errors.clear()
+    formset.is_valid()
+    formset._non_form_errors = formset.error_class()
+    for row in formset.forms:
+        row._errors.clear()
+    loaded = conflicts.posted_version(request.POST)
+    context = {
+        "form": form,
+        "formset": formset,
+        "organisation": organisation,
+        "commitment": commitment,
+        "heading": heading,
+        "version": loaded if loaded is not None else conflicts.current_version(commitment),
+        "conflict": None,
+    }
+    return render(request, template, context)
+
+
 def _save_commitment_form(request, commitment, organisation, template, heading):
+    """The draft form. An edit carries the revision it was loaded from: when someone else saved the draft
+    meanwhile, nothing is saved and the form comes back with this person's input, what changed, and the new
+    version to save over consciously."""
+    if request.method == "POST" and ADD_PRIORITY in request.POST:
+        return _with_another_priority(request, commitment, organisation, template, heading)
     form = CommitmentForm(request.POST or None, instance=commitment)
     formset = PriorityFormSet(request.POST or None, instance=commitment, prefix="priorities")
+    loaded = conflicts.posted_version(request.POST) if request.method == "POST" else None
+    version = loaded if loaded is not None else conflicts.current_version(commitment)
+    conflict = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            is_new = commitment.pk is None
-            item = form.save(commit=False)
-            if is_new:
-                item.slug = services.unique_slug(item.title)
-                item.local_government = organisation
-                item.status = CommitmentStatus.DRAFT
-                item.submitted_by = request.user
-                item.live = False
-                if organisation.country_id:
-                    item.save()
-                    item.countries.set([organisation.country_id])
-            item.save()
-            item.cla_objectives.set(form.cleaned_data["cla_objectives"])
-            item.save()
-            formset.instance = item
-            formset.save()
-            item.save_revision(user=request.user)
-        messages.success(
-            request, _("The draft has been saved. Only your local government and the secretariat see it.")
-        )
-        return redirect(item.get_absolute_url())
-    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                is_new = commitment.pk is None
+                if not is_new and loaded is not None:
+                    conflicts.check(
+                        commitment,
+                        loaded,
+                        form,
+                        lambda obj: CommitmentForm(instance=obj),
+                        extra=[(_("Priorities"), _saved_priorities, _typed_priorities(formset))],
+                    )
+                item = form.save(commit=False)
+                if is_new:
+                    item.slug = services.unique_slug(item.title)
+                    item.local_government = organisation
+                    item.status = CommitmentStatus.DRAFT
+                    item.submitted_by = request.user
+                    item.live = False
+                    if organisation.country_id:
+                        item.save()
+                        item.countries.set([organisation.country_id])
+                item.save()
+                item.cla_objectives.set(form.cleaned_data["cla_objectives"])
+                item.save()
+                formset.instance = item
+                formset.save()
+                item.save_revision(user=request.user)
+        except conflicts.EditConflict as exc:
+            conflict = exc.changes
+            version = conflicts.current_version(commitment)
+        else:
+            messages.success(
+                request, _("The draft has been saved. Only your local government and the secretariat see it.")
+            )
+            return redirect(item.get_absolute_url())
+    if request.method == "POST" and conflict is None:
         messages.error(request, _("Please correct the errors below."))
     return render(
         request,
@@ -131,16 +227,32 @@ def _save_commitment_form(request, commitment, organisation, template, heading):
             "organisation": organisation,
             "commitment": commitment,
             "heading": heading,
+            "version": version,
+            "conflict": conflict,
         },
+        status=409 if conflict is not None else 200,
     )
+
+
+def _refusal(request, organisation, message):
+    """None when the user may act for ``organisation``; the page saying it awaits verification when only that
+    is missing; PermissionDenied otherwise."""
+    try:
+        require_can_act_for(request.user, organisation, message)
+    except AwaitingVerification:
+        return awaiting_verification(request, organisation)
+    return None
 
 
 @login_required
 def create(request):
     organisation_id = request.GET.get("organisation") or request.POST.get("organisation")
     organisation = _focal_organisations(request.user).filter(pk=_int(organisation_id)).first()
-    if organisation is None:
-        raise PermissionDenied(_("Only a focal point of a local government may draft its commitments."))
+    refusal = _refusal(
+        request, organisation, _("Only a focal point of a local government may draft its commitments.")
+    )
+    if refusal is not None:
+        return refusal
     return _save_commitment_form(
         request,
         Commitment(local_government=organisation, mayor=organisation.mayor),
@@ -153,8 +265,12 @@ def create(request):
 @login_required
 def edit(request, slug):
     commitment = get_object_or_404(Commitment, slug=slug)
-    if not services.can_edit(request.user, commitment):
-        raise PermissionDenied(_("Only a focal point of this local government may edit this draft."))
+    message = _("Only a focal point of this local government may edit this draft.")
+    if not commitment.is_editable_by_local_government:
+        raise PermissionDenied(message)
+    refusal = _refusal(request, commitment.local_government, message)
+    if refusal is not None:
+        return refusal
     return _save_commitment_form(
         request,
         commitment,
@@ -166,9 +282,10 @@ def edit(request, slug):
 
 def _int(value):
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 def _act(request, slug, action, success):
@@ -179,6 +296,8 @@ def _act(request, slug, action, success):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
+    except AwaitingVerification as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, success)
     return redirect("commitments:detail", slug=commitment.slug)
@@ -188,7 +307,11 @@ def _act(request, slug, action, success):
 @login_required
 def sign_off(request, slug):
     commitment = get_object_or_404(Commitment, slug=slug)
-    require(services.can_edit(request.user, commitment))
+    try:
+        services.require_can_edit(request.user, commitment, "")
+    except AwaitingVerification as exc:
+        messages.error(request, str(exc))
+        return redirect("commitments:detail", slug=slug)
     form = SignOffForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -281,8 +404,13 @@ def _report_form_page(request, commitment, report=None):
 @login_required
 def report_create(request, slug):
     commitment = get_object_or_404(Commitment, slug=slug)
-    if not is_focal_point(request.user, commitment.local_government):
-        raise PermissionDenied(_("Only a focal point of this local government may report on its commitment."))
+    refusal = _refusal(
+        request,
+        commitment.local_government,
+        _("Only a focal point of this local government may report on its commitment."),
+    )
+    if refusal is not None:
+        return refusal
     if not commitment.live:
         messages.error(request, _("Progress can only be reported on a published commitment."))
         return redirect("commitments:detail", slug=slug)
@@ -292,8 +420,13 @@ def report_create(request, slug):
 @login_required
 def report_edit(request, pk):
     report = get_object_or_404(ProgressReport.objects.select_related("commitment__local_government"), pk=pk)
-    if not is_focal_point(request.user, report.commitment.local_government):
-        raise PermissionDenied(_("Only a focal point of this local government may edit its reports."))
+    refusal = _refusal(
+        request,
+        report.commitment.local_government,
+        _("Only a focal point of this local government may edit its reports."),
+    )
+    if refusal is not None:
+        return refusal
     return _report_form_page(request, report.commitment, report)
 
 

@@ -5,6 +5,9 @@ before ``purge_deleted`` does."""
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import router
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -44,6 +47,27 @@ def soft_delete_snippets(request, instances):
     if request.method != "POST" or not instances or not all(soft_deletable(obj) for obj in instances):
         return None
     return _soft_delete(request, instances, reverse(type(instances[0]).snippet_viewset.get_url_name("list")))
+
+
+def refuse_deleting_protected(request, instances):
+    """``before_delete_snippet`` (one or in bulk), after soft deletion: a record that others must keep (a
+    framework whose versions have rounds, a country with organisations) is not deleted; the message says
+    what holds it, where the database would otherwise refuse with a server error."""
+    if request.method != "POST" or not instances or all(soft_deletable(obj) for obj in instances):
+        return None
+    collector = Collector(using=router.db_for_write(type(instances[0])))
+    try:
+        collector.collect(instances)
+    except (ProtectedError, RestrictedError) as error:
+        held = getattr(error, "protected_objects", None) or error.restricted_objects
+        names = sorted({str(obj) for obj in held})
+        messages.error(
+            request,
+            _("“%(item)s” cannot be deleted: %(others)s depend on it.")
+            % {"item": instances[0], "others": ", ".join(f"“{name}”" for name in names[:5])},
+        )
+        return redirect(reverse(type(instances[0]).snippet_viewset.get_url_name("list")))
+    return None
 
 
 def soft_delete_page(request, page):

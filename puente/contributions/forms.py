@@ -5,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
 
+from puente.core import uploads
 from puente.core.text import paragraphs_to_html
-from puente.core.uploads import validate_document
 from puente.events.forms import DateInput, TimeInput
 from puente.events.models import Meeting
 from puente.news.models import BlogPage, NewsPage
@@ -17,6 +17,20 @@ from puente.taxonomy.models import Country, Topic
 
 TEXT_FIELDS = ("body", "results", "lessons")
 
+
+
+def _organisation_label(organisation) -> str:
+    if organisation.is_verified:
+        return organisation.name
+    return _("%(name)s (awaiting verification)") % {"name": organisation.name}
+
+
+def member_organisations(field, user) -> None:
+    """Limit an organisation choice to those the member belongs to, including one they registered that the
+    secretariat has not verified yet: what names it waits in moderation until it is verified
+    (``ModerationTask``)."""
+    field.queryset = field.queryset.filter(pk__in=Membership.objects.filter(user=user).values("organisation"))
+    field.label_from_instance = _organisation_label
 
 class PracticeForm(forms.ModelForm):
     """A practice in the words of the person who did it. Long texts are plain paragraphs (stored as safe
@@ -70,9 +84,7 @@ class PracticeForm(forms.ModelForm):
                 self.initial[name] = html_to_paragraphs(getattr(self.instance, name))
         member = user is not None and user.is_authenticated
         if member:
-            self.fields["organisations"].queryset = self.fields["organisations"].queryset.filter(
-                pk__in=Membership.objects.filter(user=user).values("organisation"), is_verified=True
-            )
+            member_organisations(self.fields["organisations"], user)
             self.fields["organisations"].help_text = _("Organisations you belong to that took part.")
         else:
             del self.fields["organisations"]
@@ -129,7 +141,7 @@ class ResourceForm(forms.ModelForm):
     upload = forms.FileField(
         label=_("Document"),
         required=False,
-        help_text=_("PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), PNG or JPEG."),
+        help_text=uploads.HELP_TEXT,
     )
 
     class Meta:
@@ -156,16 +168,14 @@ class ResourceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["topics"].queryset = Topic.objects.for_choices()
-        self.fields["organisations"].queryset = self.fields["organisations"].queryset.filter(
-            pk__in=Membership.objects.filter(user=user).values("organisation"), is_verified=True
-        )
-        self.fields["upload"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.odt,.png,.jpg,.jpeg"
+        member_organisations(self.fields["organisations"], user)
+        self.fields["upload"].widget.attrs["accept"] = uploads.ACCEPT_ATTRIBUTE
         self.order_fields(["title", "kind", "summary", "upload", "url"])
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if upload:
-            validate_document(upload)
+            upload.name = uploads.generated_name(uploads.validate_document(upload))
         return upload
 
     def clean(self):
@@ -278,9 +288,7 @@ class EventForm(forms.ModelForm):
         self.fields["country"].queryset = Country.objects.for_choices()
         self.fields["topics"].queryset = Topic.objects.for_choices()
         self.fields["objective"].required = True
-        self.fields["organisations"].queryset = self.fields["organisations"].queryset.filter(
-            pk__in=Membership.objects.filter(user=user).values("organisation"), is_verified=True
-        )
+        member_organisations(self.fields["organisations"], user)
         self.fields["organisations"].help_text = _("Organisations you belong to that organise the event.")
 
     def clean_date(self):

@@ -63,6 +63,13 @@ class Contribution(models.Model):
         return self.submitter.email if self.submitter_id else self.email
 
 
+def awaits_verification(obj) -> bool:
+    """Whether a contributed record names an organisation the secretariat has not verified yet: it cannot be
+    approved (published) until the organisation is."""
+    organisations = getattr(obj, "organisations", None)
+    return organisations is not None and organisations.filter(is_verified=False).exists()
+
+
 class ModerationTask(GroupApprovalTask):
     """The secretariat's review: approve (publish), send back for changes, or reject, with a reason."""
 
@@ -70,13 +77,17 @@ class ModerationTask(GroupApprovalTask):
         actions = super().get_actions(obj, user)
         if not actions:
             return actions
+        waiting = awaits_verification(obj)
         renamed = [
             ("reject", _("Send back for changes"), True) if name == "reject" else (name, label, modal)
             for name, label, modal in actions
+            if not (waiting and name.startswith("approve"))
         ]
         return [*renamed, ("decline", _("Reject"), True)]
 
     def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name.startswith("approve") and awaits_verification(task_state.workflow_state.content_object):
+            return None  # what an unverified organisation submitted waits for the secretariat to verify it
         if action_name == "decline":
             from .services import decline
 

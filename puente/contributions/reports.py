@@ -31,25 +31,49 @@ class ReportForm(forms.ModelForm):
         }
 
 
+def public_records(model):
+    """The records of ``model`` that anyone may see, by the rule of their public page, or None when the model
+    is not public content (assessment rounds, contributions, accounts...): only these can be reported."""
+    from puente.accounts.models import Profile
+    from puente.commitments.models import Commitment, ProgressReport, ReportStatus
+    from puente.events.models import Meeting
+    from puente.groups.models import WorkingGroup
+    from puente.news.models import ArticlePage
+    from puente.organizations.models import Organisation
+    from puente.practices.models import Practice
+    from puente.programmes.models import ProgrammePage, Project
+    from puente.resources.models import Resource
+
+    manager = model._default_manager
+    if model in (Practice, Resource, Meeting, Commitment):
+        return manager.published()  # live and not deleted: ``access.get_visible_or_404`` for visitors
+    if issubclass(model, ArticlePage):
+        return manager.published().public()
+    if issubclass(model, ProgrammePage):
+        return manager.live().public()
+    if model is ProgressReport:  # on its commitment's page once approved
+        return manager.filter(status=ReportStatus.APPROVED, commitment__in=Commitment.objects.published())
+    if model is Organisation:
+        return manager.filter(is_verified=True)
+    if model is Profile:
+        return manager.listed()
+    if model in (Project, WorkingGroup):
+        return manager.all()
+    return None
+
+
 def reportable(content_type_id: int, object_id: int):
-    """The public object reported, or 404: only records a visitor can see may be reported."""
+    """The public object reported, or 404 (the same answer whatever the reason, with no details): only
+    records that a visitor can see on their public page may be reported."""
+    if not (0 < content_type_id < 2**31 and 0 < object_id < 2**63):
+        raise Http404
     try:
         content_type = ContentType.objects.get_for_id(content_type_id)
     except ContentType.DoesNotExist as error:
         raise Http404 from error
     model = content_type.model_class()
-    if model is None or not hasattr(model, "get_absolute_url"):
-        raise Http404
-    queryset = model._default_manager.all()
-    if hasattr(queryset, "published"):  # records, news items and blog posts
-        queryset = queryset.published()
-    elif hasattr(queryset, "listed"):  # member profiles
-        queryset = queryset.listed()
-    elif hasattr(queryset, "live"):  # other pages
-        queryset = queryset.live()
-    elif hasattr(model, "is_verified"):
-        queryset = queryset.filter(is_verified=True)
-    obj = queryset.filter(pk=object_id).first()
+    queryset = public_records(model) if model is not None else None
+    obj = queryset.filter(pk=object_id).first() if queryset is not None else None
     if obj is None:
         raise Http404
     return obj

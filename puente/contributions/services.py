@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Workflow, WorkflowContentType, WorkflowPage, WorkflowTask
 
+from puente.core import conflicts
 from puente.core.text import unique_slug
 
 from .models import Contribution, ContributionStatus, ModerationTask
@@ -73,17 +74,28 @@ def contribution_for(obj) -> Contribution | None:
     return Contribution.objects.filter(content_type=content_type, object_id=obj.pk).first()
 
 
-def save_contribution(form, user, key, *, submit: bool, email: str = "") -> tuple[Contribution, bool]:
+def save_contribution(
+    form, user, key, *, submit: bool, email: str = "", loaded_revision: int | None = None
+) -> tuple[Contribution, bool]:
     """Save what the form holds as a new revision of its record (creating the record as an unpublished draft
     the first time) and, when ``submit``, start the moderation workflow. The published version of a live
     record stays online until the new revision is approved.
 
-    ``key`` identifies one filled-in form: sending it twice returns the first contribution (and False)."""
+    ``key`` identifies one filled-in form: sending it twice returns the first contribution (and False).
+    ``loaded_revision`` is the revision an edit form was loaded from: ``core.conflicts.EditConflict`` is raised,
+    and nothing saved, when someone else has changed what the form edits since."""
     if key and Contribution.objects.filter(key=key).exists():
         return Contribution.objects.get(key=key), False
     member = user if user is not None and user.is_authenticated else None
     try:
         with transaction.atomic():
+            if form.instance.pk is not None:
+                conflicts.check(
+                    form.instance,
+                    loaded_revision,
+                    form,
+                    lambda version: type(form)(instance=version, user=user),
+                )
             obj = form.save(commit=False)
             new = obj.pk is None
             if new and isinstance(obj, Page):
@@ -122,14 +134,19 @@ def save_contribution(form, user, key, *, submit: bool, email: str = "") -> tupl
     return contribution, True
 
 
-def _add_page(page) -> None:
-    """A news item or blog post goes under the (first) news or blog index, unpublished."""
-    parent_model = {"newspage": "NewsIndexPage", "blogpage": "BlogIndexPage"}[page._meta.model_name]
+def index_page_for(model):
+    """The (first) news or blog index that new news items or blog posts go under; None while there is none."""
     from django.apps import apps
 
-    parent = apps.get_model("news", parent_model).objects.first()
+    parent_model = {"newspage": "NewsIndexPage", "blogpage": "BlogIndexPage"}[model._meta.model_name]
+    return apps.get_model("news", parent_model).objects.first()
+
+
+def _add_page(page) -> None:
+    """A news item or blog post goes under the (first) news or blog index, unpublished."""
+    parent = index_page_for(type(page))
     if parent is None:
-        raise Page.DoesNotExist(f"No {parent_model} to publish under.")
+        raise Page.DoesNotExist(f"No index page to publish {page._meta.verbose_name_plural} under.")
     page.slug = unique_slug(parent.get_children(), page.title, "article")
     page.live = False
     parent.add_child(instance=page)

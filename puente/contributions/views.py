@@ -8,9 +8,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
+from puente.core import conflicts
 from puente.core.access import can_edit_contribution, require
 from puente.core.ratelimit import allow, client_ip
 from puente.events.models import Meeting
@@ -20,7 +21,7 @@ from puente.resources.models import Resource
 
 from .forms import AnonymousPracticeForm, BlogForm, EventForm, NewsForm, PracticeForm, ResourceForm
 from .models import Contribution
-from .services import delete_record, restore_record, save_contribution
+from .services import delete_record, index_page_for, restore_record, save_contribution
 
 # Submissions per hour: members, and visitors without an account (per address).
 MEMBER_LIMIT = (30, 3600)
@@ -52,20 +53,26 @@ KINDS = {
 
 
 def contribute(request, kind, pk=None):
-    """Submit a record (a practice, also by visitors; a resource, news item, blog post or event), or edit one (its submitter and its
-    organisations' editors). "Preview" shows it without saving; "Save draft" keeps it private; "Submit" sends
-    it to moderation."""
+    """Submit a record (a practice, also by visitors; a resource, news item, blog post or event), or edit one
+    (its submitter and its organisations' editors). "Preview" shows it without saving; "Save draft" keeps it
+    private; "Submit" sends it to moderation. An edit carries the revision it was loaded from: when someone
+    else saved the record meanwhile, nothing is saved and the form comes back with this person's input, what
+    changed, and the new version to save over consciously."""
     if kind not in KINDS:
         raise Http404
     model, member_form, visitor_form, titles = KINDS[kind]
+    if pk is None and issubclass(model, Page) and index_page_for(model) is None:
+        raise Http404  # no news or blog index on this site yet: nowhere to put one
     user = request.user
     if not user.is_authenticated and (pk is not None or visitor_form is None):
         return redirect_to_login(request.get_full_path())
-    instance = None
+    instance = record = version = loaded = conflict = None
     if pk is not None:
         record = get_object_or_404(model, pk=pk)
         require(can_edit_contribution(user, record))
         instance = record.get_latest_revision_as_object() if record.latest_revision_id else record
+        loaded = conflicts.posted_version(request.POST) if request.method == "POST" else None
+        version = loaded if loaded is not None else conflicts.current_version(record)
     form_class = member_form if user.is_authenticated else visitor_form
     preview = None
     status = 200
@@ -83,22 +90,27 @@ def contribute(request, kind, pk=None):
                 )
                 status = 429
             else:
-                save_contribution(
-                    form,
-                    user,
-                    form.cleaned_data.get("key"),
-                    submit=action == "submit",
-                    email=form.cleaned_data.get("email", ""),
-                )
-                if action == "submit":
-                    messages.success(
-                        request, _("Thank you. The secretariat will review it before it is published.")
+                try:
+                    save_contribution(
+                        form,
+                        user,
+                        form.cleaned_data.get("key"),
+                        submit=action == "submit",
+                        email=form.cleaned_data.get("email", ""),
+                        loaded_revision=loaded,
                     )
+                except conflicts.EditConflict as exc:
+                    conflict, version, status = exc.changes, conflicts.current_version(record), 409
                 else:
-                    messages.success(request, _("Your draft has been saved. Only you can see it."))
-                if user.is_authenticated:
-                    return redirect("contributions:mine")
-                return redirect("contributions:index")
+                    if action == "submit":
+                        messages.success(
+                            request, _("Thank you. The secretariat will review it before it is published.")
+                        )
+                    else:
+                        messages.success(request, _("Your draft has been saved. Only you can see it."))
+                    if user.is_authenticated:
+                        return redirect("contributions:mine")
+                    return redirect("contributions:index")
     else:
         form = form_class(instance=instance, user=user, initial={"key": uuid.uuid4()})
     context = {
@@ -108,6 +120,8 @@ def contribute(request, kind, pk=None):
         "record": instance,
         "kind": kind,
         "heading": titles[1] if instance is not None else titles[0],
+        "version": version,
+        "conflict": conflict,
     }
     return render(request, "contributions/form.html", context, status=status)
 
@@ -145,13 +159,18 @@ def mine(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete(request, kind, pk):
-    """Delete (softly) a record one may edit; restorable from My contributions for 30 days."""
+    """Delete (softly) a record one may edit; restorable from My contributions for 30 days. GET asks to
+    confirm first (it goes offline at once); the POST from that page deletes."""
     if kind not in KINDS:
         raise Http404
     record = get_object_or_404(KINDS[kind][0], pk=pk)
     require(can_edit_contribution(request.user, record))
+    if request.method == "GET":
+        if record.deleted_at is not None:
+            return redirect("contributions:mine")
+        return render(request, "contributions/delete_confirm.html", {"record": record, "kind": kind})
     if request.POST.get("restore"):
         restore_record(record)
         messages.success(request, _("“%(title)s” has been restored.") % {"title": record})

@@ -21,3 +21,8 @@ class CoreConfig(AppConfig):
         from puente.core.csp import add_nonce_to_chooser_scripts
 
         add_nonce_to_chooser_scripts()
+        from puente.core import admin_inputs, lookups, sqlite_fts
+
+        lookups.register()
+        admin_inputs.patch_choosers()
+        sqlite_fts.patch_quoting()

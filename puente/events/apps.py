@@ -7,3 +7,8 @@ class EventsConfig(AppConfig):
     label = "events"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Meetings and events")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

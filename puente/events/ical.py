@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from puente.core.access import can_see_group_documents
+from puente.core.access import can_edit_meeting
 
 PRODID = "-//Puente//Meetings and events//EN"
 
@@ -43,10 +43,33 @@ def _description(meeting, url: str) -> str:
     return "\n".join(lines)
 
 
-def meeting_event(meeting, user=None) -> Event:
-    """The VEVENT of ``meeting``. The join link is left out unless ``user`` may see the group's documents."""
-    from django.contrib.auth.models import AnonymousUser
+def registration_status(meeting, user) -> str | None:
+    """``user``'s active registration status for ``meeting`` (confirmed, waitlisted), None if they have none."""
+    if user is None or not user.is_authenticated:
+        return None
+    from .models import Registration
 
+    return (
+        Registration.objects.filter(meeting=meeting, user=user).active().values_list("status", flat=True).first()
+    )
+
+
+def may_join_online(user, meeting, status: str | None) -> bool:
+    """The join link of an online meeting is for its confirmed participants and its organisers only: someone on
+    the waiting list, or who merely may see the group's documents, does not get it."""
+    from .models import RegistrationStatus
+
+    if user is None or not user.is_authenticated:
+        return False
+    return status == RegistrationStatus.CONFIRMED or can_edit_meeting(user, meeting)
+
+
+def meeting_event(meeting, user=None) -> Event:
+    """The VEVENT of ``meeting`` for ``user``: the join link only if they may join (``may_join_online``), and
+    STATUS:TENTATIVE while they are on the waiting list (a calendar must not show it as a sure thing)."""
+    from .models import RegistrationStatus
+
+    status = registration_status(meeting, user)
     url = site_url() + meeting.get_absolute_url()
     event = Event()
     event.add("uid", meeting_uid(meeting))
@@ -59,8 +82,8 @@ def meeting_event(meeting, user=None) -> Event:
     event.add("summary", meeting.title)
     event.add("description", _description(meeting, url))
     event.add("url", url)
-    event.add("status", "CONFIRMED")
-    show_link = can_see_group_documents(user or AnonymousUser(), meeting.group)
+    event.add("status", "TENTATIVE" if status == RegistrationStatus.WAITLISTED else "CONFIRMED")
+    show_link = meeting.is_online and may_join_online(user, meeting, status)
     location = []
     if meeting.is_online and meeting.online_url and show_link:
         location.append(meeting.online_url)

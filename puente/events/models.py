@@ -153,6 +153,7 @@ class Meeting(ModeratedRecord, index.Indexed, ClusterableModel):
         index.AutocompleteField("title"),
         index.SearchField("objective"),
         index.FilterField("date"),
+        index.FilterField("deleted_at"),
     ]
 
     class Meta:
@@ -179,6 +180,14 @@ class Meeting(ModeratedRecord, index.Indexed, ClusterableModel):
             self.sequence += 1
         super().save(*args, **kwargs)
         self._loaded_schedule = self._schedule()
+
+    def with_content_json(self, content):
+        """A revision's version (the admin and workflows publish these) compared with the stored schedule and
+        counting on from the stored sequence: a revision's own copy of the sequence is that of its day."""
+        obj = super().with_content_json(content)
+        obj.sequence = self.sequence
+        obj._loaded_schedule = self._schedule()
+        return obj
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.slug])

@@ -7,13 +7,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from puente.core import access
 from puente.core.views import paginate
@@ -111,16 +111,25 @@ def detail(request, slug):
     if meeting.capacity is not None or registration is not None:
         for status in Registration.objects.filter(meeting=meeting).active().values_list("status", flat=True):
             counts["confirmed" if status == RegistrationStatus.CONFIRMED else "waitlisted"] += 1
+    can_edit = access.can_edit_meeting(user, meeting)
+    my_status = registration.status if registration else None
+    places_left = None if meeting.capacity is None else max(meeting.capacity - counts["confirmed"], 0)
     context = {
         "meeting": meeting,
         "review": meeting.agenda_review(),
         "can_see": can_see,
-        "can_edit": access.can_edit_meeting(user, meeting),
+        "can_edit": can_edit,
+        # The join link: confirmed participants and organisers only (not the waiting list).
+        "can_join": meeting.is_online and (my_status == RegistrationStatus.CONFIRMED or can_edit),
+        # Full, and so is the waiting list: nothing to offer but the news that it is full.
+        "waitlist_full": places_left == 0
+        and meeting.waitlist_size is not None
+        and counts["waitlisted"] >= meeting.waitlist_size,
         "can_register": access.can_register(user, meeting),
         "registration": registration,
         "position": registration.waitlist_position() if registration else None,
         "confirmed_count": counts["confirmed"],
-        "places_left": None if meeting.capacity is None else max(meeting.capacity - counts["confirmed"], 0),
+        "places_left": places_left,
         "started": meeting.has_started(),
         "ended": meeting.has_ended(),
         "carried": list(ActionItem.objects.carried_to(meeting)) if can_see else [],
@@ -162,8 +171,10 @@ def register(request, slug):
     return redirect(meeting)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, slug):
+    """GET asks to confirm (a place given up may go at once to the waiting list); the POST from that page
+    cancels."""
     meeting = get_object_or_404(Meeting, slug=slug)
     if not request.user.is_authenticated:
         return redirect_to_login(meeting.get_absolute_url())
@@ -171,6 +182,10 @@ def cancel(request, slug):
     if registration is None:
         messages.info(request, _("You were not registered for this meeting."))
         return redirect(meeting)
+    if request.method == "GET":
+        return render(
+            request, "events/cancel_confirm.html", {"meeting": meeting, "registration": registration}
+        )
     try:
         services.registration_cancel(registration=registration, language=get_language())
     except ValidationError as error:
@@ -204,11 +219,12 @@ def public_ics(request):
 def time_zone(request):
     """Remember the zone chosen in the "Show times in" form, then go back to the page it was on."""
     target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
+    # Only a path on this site, sent as it is: ``redirect()`` would treat a bare word as a view name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
-    response = redirect(target)
+    response = HttpResponseRedirect(target)
     zone = parse_zone(request.GET.get(COOKIE))
     if zone is None:
         response.delete_cookie(COOKIE)

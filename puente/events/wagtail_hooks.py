@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from puente.core.viewsets import ModeratedRecordViewSet
 
 from .models import Meeting, Registration
+from .signals import fill_places
 
 
 class MeetingViewSet(ModeratedRecordViewSet):
@@ -36,3 +38,12 @@ class EventsViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(EventsViewSetGroup)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def fill_places_after_staff_change_a_registration(request, instance):
+    """A place that staff cancel (or a waiting registration they add) in the admin goes to the first person
+    waiting, as when people cancel on the meeting page."""
+    if isinstance(instance, Registration):
+        fill_places(instance.meeting_id)

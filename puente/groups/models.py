@@ -157,18 +157,26 @@ class GroupObjective(Orderable):
 
 
 class DeliverableStatus(models.TextChoices):
+    NOT_RECORDED = "", _("Not recorded")
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     DELIVERED = "delivered", _("Delivered")
 
 
 class Deliverable(Orderable):
-    """Something a working group has undertaken to deliver, with its status and due date."""
+    """Something a working group has undertaken to deliver, with its status and due date.
+
+    The status is empty ("Not recorded") until someone records it: a default would read as a fact.
+    """
 
     group = ParentalKey(WorkingGroup, on_delete=models.CASCADE, related_name="deliverables")
     text = models.TextField(_("deliverable"))
     status = models.CharField(
-        _("status"), max_length=16, choices=DeliverableStatus.choices, default=DeliverableStatus.PLANNED
+        _("status"),
+        max_length=16,
+        choices=DeliverableStatus.choices,
+        default=DeliverableStatus.NOT_RECORDED,
+        blank=True,
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
 

@@ -1,10 +1,11 @@
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from puente.core.viewsets import RecordViewSet
 
 from .models import WorkingGroup
 
 
-class WorkingGroupViewSet(SnippetViewSet):
+class WorkingGroupViewSet(RecordViewSet):
     model = WorkingGroup
     icon = "group"
     menu_order = 205

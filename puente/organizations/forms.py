@@ -1,12 +1,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from puente.core.text import paragraphs_to_html
 from puente.taxonomy.models import Country
 
 from .models import MembershipRole, Organisation
 
+DESCRIPTION_MAX_LENGTH = 5000
+
 
 class OrganisationRegistrationForm(forms.ModelForm):
+    """A member registers an organisation. The description is plain text in a textarea (the admin's
+    rich-text editor needs the admin's scripts): whatever is typed is escaped and stored as paragraphs."""
+
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What the organisation does. Separate paragraphs with a blank line."),
+    )
+
     class Meta:
         model = Organisation
         fields = ["name", "acronym", "kind", "country", "city", "website", "description"]
@@ -24,6 +38,9 @@ class OrganisationRegistrationForm(forms.ModelForm):
                 _("An organisation with this name is already registered: ask to join it instead.")
             )
         return name
+
+    def clean_description(self):
+        return paragraphs_to_html(self.cleaned_data["description"])
 
 
 class JoinForm(forms.Form):

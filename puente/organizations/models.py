@@ -28,7 +28,8 @@ class Organisation(index.Indexed, models.Model):
     """A member organisation: a city, a ministry, an NGO, a diaspora association, a UN agency...
 
     Practices, commitments (local governments only), projects, working groups and meetings point to it;
-    people belong to it through ``Membership``.
+    people belong to it through ``Membership``. ``is_fictional`` marks the demo's made-up organisations, which
+    carry the invented activity (progress reports, self-assessments) that shows features off.
     """
 
     name = models.CharField(_("name"), max_length=255)
@@ -59,8 +60,16 @@ class Organisation(index.Indexed, models.Model):
     mayor = models.CharField(
         _("mayor"), max_length=255, blank=True, help_text=_("Local and regional governments only.")
     )
+    # None means nobody has recorded it: pages say "Not recorded", never "Not signed".
     signed_marrakech_declaration = models.BooleanField(
-        _("signed the Marrakech Mayors Declaration"), default=False
+        _("signed the Marrakech Mayors Declaration"), null=True, blank=True, default=None
+    )
+    is_fictional = models.BooleanField(
+        _("fictional demo organisation"),
+        default=False,
+        help_text=_(
+            "Made up to demonstrate Puente. Its pages say so, and its records are illustrative demo data."
+        ),
     )
     is_verified = models.BooleanField(
         _("verified by the secretariat"),
@@ -94,6 +103,12 @@ class Organisation(index.Indexed, models.Model):
     @property
     def is_local_government(self) -> bool:
         return self.kind == OrganisationType.LOCAL_GOVERNMENT
+
+    @property
+    def marrakech_declaration_display(self) -> str:
+        if self.signed_marrakech_declaration is None:
+            return str(_("Not recorded"))
+        return str(_("Signed") if self.signed_marrakech_declaration else _("Not signed"))
 
     @property
     def place(self) -> str:

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,9 +31,12 @@ def index(request):
 
 
 def detail(request, slug):
-    organisation = get_object_or_404(
-        Organisation.objects.filter(is_verified=True).select_related("country", "logo"), slug=slug
-    )
+    """An organisation's public page. Before the secretariat verifies it, only its members and the secretariat
+    see it, with a notice that it is waiting for verification."""
+    organisation = get_object_or_404(Organisation.objects.select_related("country", "logo"), slug=slug)
+    role = access.organisation_role(request.user, organisation)
+    if not organisation.is_verified and role is None and not access.is_secretariat(request.user):
+        raise Http404
     context = {
         "organisation": organisation,
         "practices": Practice.objects.published().for_list().filter(organisations=organisation),
@@ -40,7 +44,7 @@ def detail(request, slug):
         "projects": Project.objects.for_table().filter(partners=organisation),
         "groups": organisation.groups.all(),
         "assessments": published_summaries(organisation),
-        "role": access.organisation_role(request.user, organisation),
+        "role": role,
         "can_manage": access.can_manage_members(request.user, organisation),
         "pending": request.user.is_authenticated
         and JoinRequest.objects.filter(
@@ -60,11 +64,22 @@ def register(request):
         organisation = services.register(request.user, form.save(commit=False), link)
         messages.success(
             request,
-            _("%(name)s is registered. The secretariat will verify it; you are its administrator.")
+            _(
+                "%(name)s is registered and you are its administrator. The secretariat will verify it: until "
+                "then it is not listed, and no one can act for it."
+            )
             % {"name": organisation.name},
         )
-        return redirect("accounts:profile", username=request.user.username)
+        return redirect(organisation)
     return render(request, "organizations/register.html", {"form": form})
+
+
+def awaiting_verification(request, organisation):
+    """The answer, instead of a bare refusal, when a focal point tries to act for an organisation that the
+    secretariat has not verified yet (``access.AwaitingVerification``)."""
+    return render(
+        request, "organizations/awaiting_verification.html", {"organisation": organisation}, status=403
+    )
 
 
 @login_required

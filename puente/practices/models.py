@@ -97,6 +97,7 @@ class Practice(ModeratedRecord, index.Indexed, Tagged):
         index.SearchField("body"),
         index.SearchField("place"),
         index.FilterField("live"),
+        index.FilterField("deleted_at"),
         index.FilterField("language"),
     ]
 
@@ -116,6 +117,19 @@ class Practice(ModeratedRecord, index.Indexed, Tagged):
         if self.is_anonymous or not (self.submitter_name or self.submitted_by_id):
             return str(_("Anonymous (not verified)"))
         return self.submitter_name or str(self.submitted_by)
+
+    @property
+    def place_display(self) -> str:
+        """Place and country, naming the country once ("Morocco", not "Morocco, Morocco")."""
+        if not self.country_id:
+            return self.place
+        country = self.country.label
+        if not self.place:
+            return country
+        names = {country, self.country.name_en}  # the place is typed in the record's language
+        if any(name and name.casefold() in self.place.casefold() for name in names):
+            return self.place
+        return f"{self.place}, {country}"
 
     @property
     def period(self) -> str:

@@ -1,3 +1,4 @@
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
@@ -81,13 +82,22 @@ class ProjectQuerySet(models.QuerySet):
     def for_table(self):
         return (
             self.select_related("country", "programme")
-            .prefetch_related("partners")
+            .prefetch_related(
+                models.Prefetch(
+                    "partner_links",
+                    queryset=ProjectPartner.objects.select_related("organisation__country"),
+                )
+            )
             .order_by("country__name_en", "sort_order", "title")
         )
 
 
 class Project(index.Indexed, models.Model):
-    """A project funded by a programme: objectives, partner organisations, country, duration and funding."""
+    """A project funded by a programme: objectives, partner organisations, country, duration and funding.
+
+    Partners keep the programme's order (``ProjectPartner.sort_order``). ``phase_began_on`` is when the
+    programme phase that funds the project began: the project's own date in listings and search.
+    """
 
     programme = models.ForeignKey(
         ProgrammePage, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="projects"
@@ -96,7 +106,10 @@ class Project(index.Indexed, models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     main_objectives = models.TextField(_("main objective(s)"))
     partners = models.ManyToManyField(
-        "organizations.Organisation", verbose_name=_("partner organisations"), related_name="projects"
+        "organizations.Organisation",
+        verbose_name=_("partner organisations"),
+        related_name="projects",
+        through="ProjectPartner",
     )
     country = models.ForeignKey(
         "taxonomy.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="projects"
@@ -108,6 +121,12 @@ class Project(index.Indexed, models.Model):
         "taxonomy.Topic", verbose_name=_("topics"), blank=True, related_name="projects"
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    phase_began_on = models.DateField(
+        _("programme phase began"),
+        null=True,
+        blank=True,
+        help_text=_("When the programme phase that funds this project began (the month is enough)."),
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -128,6 +147,46 @@ class Project(index.Indexed, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:project", args=[self.slug])
+
+    @property
+    def date(self):
+        """The project's own date: the start of its programme phase, else of the programme."""
+        if self.phase_began_on:
+            return self.phase_began_on
+        start_year = self.programme.start_year
+        return dt.date(start_year, 1, 1) if start_year else None
+
+
+class ProjectPartner(models.Model):
+    """A partner organisation of a project, in the order the programme lists them."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partner_links")
+    organisation = models.ForeignKey(
+        "organizations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        # The table Django made for the plain many-to-many relation before partners had an order.
+        db_table = "programmes_project_partners"
+        ordering = ["sort_order", "pk"]
+        unique_together = [("project", "organisation")]
+        verbose_name = _("project partner")
+        verbose_name_plural = _("project partners")
+
+    def __str__(self) -> str:
+        return f"{self.project} – {self.organisation}"
+
+    @property
+    def display_name(self) -> str:
+        """The name as programmes list it: with the country when it is not the project's ("…, Italy")."""
+        organisation = self.organisation
+        if organisation.country_id and organisation.country_id != self.project.country_id:
+            return f"{organisation.name}, {organisation.country.label}"
+        return organisation.name
 
 
 class CountryGroup:

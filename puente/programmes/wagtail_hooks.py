@@ -1,11 +1,12 @@
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from puente.core.viewsets import RecordViewSet
 
 from .models import Project
 
 
-class ProjectViewSet(SnippetViewSet):
+class ProjectViewSet(RecordViewSet):
     model = Project
     icon = "table"
     menu_order = 204
@@ -20,6 +21,7 @@ class ProjectViewSet(SnippetViewSet):
         FieldPanel("main_objectives"),
         FieldPanel("partners"),
         FieldPanel("country"),
+        FieldPanel("phase_began_on"),
         FieldPanel("duration_months"),
         FieldPanel("funding_amount"),
         FieldPanel("currency"),

@@ -71,6 +71,7 @@ class Resource(ModeratedRecord, index.Indexed, Tagged):
         index.AutocompleteField("title"),
         index.SearchField("summary"),
         index.FilterField("live"),
+        index.FilterField("deleted_at"),
     ]
 
     class Meta:

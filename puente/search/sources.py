@@ -6,6 +6,7 @@ a function that turns one record into document fields and facet values.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -160,11 +161,8 @@ def _practice(p) -> Extract:
     e.add_organisations(related(p, "organisations"))
     e.add_country(p.country)
     e.add_tags(p)
-    e.date = p.submitted_on or (p.first_published_at.date() if p.first_published_at else None)
-    if p.start_year and not e.date:
-        import datetime as dt
-
-        e.date = dt.date(p.start_year, 1, 1)
+    # The record's own dates only: the publication time is when it was loaded (demo) or approved.
+    e.date = p.submitted_on or (dt.date(p.start_year, 1, 1) if p.start_year else None)
     return e
 
 
@@ -175,7 +173,7 @@ def _commitment(c) -> Extract:
     e.add_organisations([c.local_government])
     e.add_country(c.local_government.country)
     e.add_tags(c)
-    e.date = c.start_date or (c.first_published_at.date() if c.first_published_at else None)
+    e.date = c.start_date or c.submitted_on
     return e
 
 
@@ -192,10 +190,7 @@ def _project(p) -> Extract:
     e.add_country(p.country)
     for topic in related(p, "topics"):
         e.facets.add(("topic", topic.slug))
-    if p.programme.start_year:
-        import datetime as dt
-
-        e.date = dt.date(p.programme.start_year, 1, 1)
+    e.date = p.date  # the start of the programme phase that funds it
     return e
 
 
@@ -213,7 +208,7 @@ def _resource(r) -> Extract:
     e.text += [r.summary, html_to_text(getattr(r, "body", ""))]
     e.add_organisations(related(r, "organisations"))
     e.add_tags(r)
-    e.date = r.published_on or (r.first_published_at.date() if r.first_published_at else None)
+    e.date = r.published_on
     return e
 
 

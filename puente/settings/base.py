@@ -6,6 +6,7 @@ See README.md, "Configuration", for the list of variables.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import envbool, envint, envlist, envstr
@@ -79,9 +80,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "puente.core.csp.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "puente.core.upload_limits.RequestSizeMiddleware",  # before anything reads a body (CSRF reads POSTs)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,6 +93,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "puente.accounts.middleware.StaffTwoFactorMiddleware",
+    "puente.core.admin_inputs.AdminInputMiddleware",  # ids and `next` Wagtail's admin views take on trust
 ]
 
 ROOT_URLCONF = "puente.urls"
@@ -196,6 +201,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# One date format per language for every page (puente/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["puente.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
@@ -216,6 +223,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Search: the database backend (SQLite FTS5, PostgreSQL full text) by default; an OpenSearch or Elasticsearch
 # cluster when SEARCH_URL is set (see README, "Search engines").
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no outside requests from the admin (avatars stay local)
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # nor to releases.wagtail.org (the policy refuses it: connect-src)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # PostgreSQL: a search with chosen facets takes its samples (one, and one per chosen facet) at the same time, on
 # up to SEARCH_PARALLEL extra connections per process (0: one after the other on the request's connection).
@@ -228,9 +236,22 @@ if envstr("SEARCH_URL", ""):
             "INDEX": envstr("SEARCH_INDEX", "puente"),
         }
     }
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "csv", "pptx"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = envint("UPLOAD_MAX_MB", 20) * 1024 * 1024
 UPLOAD_MAX_BYTES = WAGTAILIMAGES_MAX_UPLOAD_SIZE
+# Uploads: one allow-list, checked by name and content (puente/core/uploads.py, also for the admin's documents);
+# a file over the limit is refused as it streams in (puente/core/upload_limits.py). Documents are always
+# served by Django (puente/core/downloads.py: access check, attachment, nosniff, CSP), never inline.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "csv", "png", "jpg", "jpeg"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "puente.core.document_form.DocumentForm"
+WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+FILE_UPLOAD_HANDLERS = [
+    "puente.core.upload_limits.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Commitments: a published commitment with no approved progress report for this many months is
 # "report overdue", and its focal points are reminded by `manage.py send_report_reminders`.
@@ -239,7 +260,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
-        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        "WIDGET": "puente.core.admin_inputs.DraftailRichTextArea",  # Wagtail's, reading forged input as empty
         "OPTIONS": {"features": ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]},
     }
 }
@@ -257,6 +278,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style runs unless the page gave it this response's nonce (puente/core/csp.py): injected
+# markup cannot run. Nothing is loaded from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

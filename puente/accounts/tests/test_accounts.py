@@ -5,7 +5,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from PIL import Image
 
 from puente.core.tests.factories import make_country, make_organisation, make_topic, make_user

@@ -73,13 +73,13 @@ class ResultsPageTests(TestCase):
         self.assertContains(response, "(mean maturity level − 1) ÷ 4 × 100")
         rows = response.content.decode()
         self.assertInHTML(
-            '<tr><th scope="row">1. Civil-Political Inclusion</th><td class="num">4/4</td>'
-            '<td class="num">2.25</td><td class="num">31</td></tr>',
+            '<tr><th scope="row">1. Civil-Political Inclusion</th><td class="num">31</td>'
+            '<td class="num">4/4</td><td class="num">2.25</td></tr>',
             rows,
         )
         self.assertInHTML(
-            '<tr><th scope="row">10. Promotion and Creation of Networks</th><td class="num">3/4</td>'
-            '<td class="num">3.00</td><td class="num">50</td></tr>',
+            '<tr><th scope="row">10. Promotion and Creation of Networks</th><td class="num">50</td>'
+            '<td class="num">3/4</td><td class="num">3.00</td></tr>',
             rows,
         )
         # Group scores: 66 (rounded 65.625), 0 and 50; overall (65.625 + 0 + 50) / 3 = 38.5 -> 39.
@@ -99,8 +99,8 @@ class ResultsPageTests(TestCase):
         response = self.client.get(f"/en/assessments/{round_.pk}/results/")
         self.assertContains(response, "Previous round: 2024 (2024)")
         self.assertInHTML(
-            '<tr><th scope="row">1. Civil-Political Inclusion</th><td class="num">4/4</td>'
-            '<td class="num">3.00</td><td class="num">50</td><td class="num">0</td></tr>',
+            '<tr><th scope="row">1. Civil-Political Inclusion</th><td class="num">50</td>'
+            '<td class="num">4/4</td><td class="num">3.00</td><td class="num">0</td></tr>',
             response.content.decode(),
         )
 
@@ -126,8 +126,8 @@ class ResultsPageTests(TestCase):
         self.assertContains(response, ">Peers</th>")
         # Peers: four at 100 and one at 0 -> 80.
         self.assertInHTML(
-            '<tr><th scope="row">1. Civil-Political Inclusion</th><td class="num">4/4</td>'
-            '<td class="num">3.00</td><td class="num">50</td><td class="num">80</td></tr>',
+            '<tr><th scope="row">1. Civil-Political Inclusion</th><td class="num">50</td>'
+            '<td class="num">4/4</td><td class="num">3.00</td><td class="num">80</td></tr>',
             response.content.decode(),
         )
         # Peers' answers and names are never shown.

@@ -9,6 +9,8 @@ from puente.commitments.models import Commitment
 from puente.core.tests.base import ABSURD_QUERY_STRINGS, DemoContentTestCase
 
 CARMEN = "carmen-de-la-legua-municipal-plan-of-local-action"
+# The demo's reports, indicators and competences belong to the fictional Villa Demo, never to a real city.
+VILLA_DEMO = "villa-demo-local-plan-with-migrants-and-refugees"
 
 
 class DashboardTests(DemoContentTestCase):
@@ -17,13 +19,13 @@ class DashboardTests(DemoContentTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertEqual(html.count('role="img"'), 6)
-        self.assertContains(response, "6 published commitments match these filters.")
+        self.assertContains(response, "7 published commitments match these filters.")
         self.assertContains(response, "Commitments by priority objective")
-        # Status: the six seeded commitments are published.
-        self.assertInHTML('<tr><th scope="row">Published</th><td class="num">6</td></tr>', html)
-        # Progress: Carmen de la Legua is at 53%, in the 51–75% bucket; five have no report.
+        # Status: the six seeded commitments and the fictional one are published.
+        self.assertInHTML('<tr><th scope="row">Published</th><td class="num">7</td></tr>', html)
+        # Progress: the fictional Villa Demo is at 53%, in the 51–75% bucket; six have no report.
         self.assertInHTML('<tr><th scope="row">51–75%</th><td class="num">1</td></tr>', html)
-        self.assertInHTML('<tr><th scope="row">No report yet</th><td class="num">5</td></tr>', html)
+        self.assertInHTML('<tr><th scope="row">No report yet</th><td class="num">6</td></tr>', html)
         # Reports over time: two approved reports, 2024 and 2025.
         self.assertInHTML('<tr><th scope="row">2024</th><td class="num">1</td></tr>', html)
 
@@ -56,11 +58,14 @@ class AsksTests(DemoContentTestCase):
     def test_lists_shared_and_other_level_priorities_per_country(self):
         with self.assertNumQueries(10):
             response = self.client.get("/en/commitments/asks/")
-        self.assertContains(response, '<h3 id="asks-1">Peru</h3>', html=False)
-        self.assertContains(response, "Organizing the Forum of Mayors of the Callao Mancomunidad")
+        # The fictional Villa Demo has no country.
+        self.assertContains(response, '<h3 id="asks-1">Country not given</h3>', html=False)
+        self.assertContains(
+            response, "Agree a referral protocol with the national health and protection services."
+        )
         self.assertContains(response, "Shared with another level of government")
         # Municipal priorities are not asks.
-        self.assertNotContains(response, "Promoting compliance with Ordinance No. 014-2017")
+        self.assertNotContains(response, "Train municipal staff on non-discrimination")
 
     def test_spanish(self):
         response = self.client.get("/es/commitments/asks/")
@@ -76,15 +81,18 @@ class ExportTests(DemoContentTestCase):
         published = Commitment.objects.published()
         expected_rows = sum(max(c.priorities.count(), 1) for c in published)
         self.assertEqual(len(rows), expected_rows)
+        demo = [row for row in rows if row["Address"].endswith(f"/{VILLA_DEMO}/")]
+        self.assertEqual(len(demo), 6)
+        self.assertEqual(demo[0]["Overall progress (%)"], "53")
+        self.assertEqual(demo[0]["Last report"], "2025-03-31")
+        self.assertEqual(demo[0]["Percent complete (latest report)"], "55")
+        self.assertEqual(demo[0]["Indicator value (latest report)"], "26.00")
+        self.assertEqual(demo[1]["Competence"], "Shared with another level of government")
+        self.assertEqual(demo[1]["Priority status"], "Achieved")
         carmen = [row for row in rows if row["Address"].endswith(f"/{CARMEN}/")]
         self.assertEqual(len(carmen), 6)
-        self.assertEqual(carmen[0]["Overall progress (%)"], "53")
-        self.assertEqual(carmen[0]["Last report"], "2025-03-31")
-        self.assertEqual(carmen[0]["Percent complete (latest report)"], "55")
-        self.assertEqual(carmen[0]["Indicator value (latest report)"], "26.00")
-        self.assertEqual(carmen[1]["Competence"], "shared")
-        self.assertEqual(carmen[1]["Priority status"], "achieved")
-        self.assertEqual(carmen[0]["Country"], "PE")
+        self.assertEqual(carmen[0]["Country"], "Peru")
+        self.assertEqual((carmen[0]["Overall progress (%)"], carmen[0]["Indicator"]), ("", ""))
 
     def test_xlsx_round_trip_and_filters(self):
         response = self.client.get("/en/commitments/export.xlsx?country=pe")

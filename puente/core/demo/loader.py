@@ -6,10 +6,12 @@ revisions. Child rows (priorities, impacts, agenda items, selection criteria, ob
 as a whole when they change. Moderated records (practices, commitments, resources) and pages are saved
 as a revision and published.
 
-YAML keys are model field names. Foreign keys and many-to-many values name their targets by slug, or by
-number for numbered vocabularies (GCM objectives, SDGs, criteria, pillars). A reverse child relation
-(``priorities``, ``agenda_items``...) is a list of rows: mappings of field names, or plain strings for
-child models whose only content is ``text``. ``listing_rank`` is explained in ``practices.yaml``.
+YAML keys are model field names. Foreign keys and many-to-many values name their targets by slug (by title
+for Wagtail documents, which ``documents.yaml`` loads from files next to it), or by number for numbered
+vocabularies (GCM objectives, SDGs, criteria, pillars). A many-to-many relation whose own model has a
+``sort_order`` (project partners) keeps the YAML's order. A reverse child relation (``priorities``,
+``agenda_items``...) is a list of rows: mappings of field names, or plain strings for child models whose
+only content is ``text``. ``listing_rank`` is explained in ``practices.yaml``.
 
 Reloading puts edited demo records back to the values in the files (with a new revision); records that
 are no longer in the files are left alone. Reading ``../shared`` is never needed: the YAML files are the
@@ -19,6 +21,7 @@ demo content.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +31,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 from modelcluster.models import ClusterableModel
+from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page, Site
 
 from puente.commitments.models import Commitment
@@ -108,6 +113,7 @@ class DemoLoader:
         self.now = timezone.now()
         self._lookups: dict[type[models.Model], dict] = {}
         self.files = {
+            "documents": self._list("documents.yaml"),
             "organisations": self._list("organisations.yaml"),
             "practices": self._list("practices.yaml"),
             "commitments": self._list("commitments.yaml"),
@@ -147,6 +153,10 @@ class DemoLoader:
         self.step("Locales")
         self.ensure_locales()
         self.progress.update(1)
+
+        self.step("Documents")
+        for row in self.files["documents"]:
+            self.upsert_document(row)
 
         self.step("Organisations")
         for row in self.files["organisations"]:
@@ -197,15 +207,7 @@ class DemoLoader:
         """The ``model`` instance a YAML value names: by slug, or by number for numbered vocabularies."""
         if isinstance(raw, models.Model):
             return raw
-        index = self._lookups.get(model)
-        if index is None:
-            index = {}
-            has_number = any(f.name == "number" for f in model._meta.concrete_fields)
-            for obj in model.objects.all():
-                index[("slug", obj.slug)] = obj
-                if has_number:
-                    index[("number", obj.number)] = obj
-            self._lookups[model] = index
+        index = self._index(model)
         key = ("number", raw) if isinstance(raw, int) and not isinstance(raw, bool) else ("slug", raw)
         try:
             return index[key]
@@ -215,11 +217,24 @@ class DemoLoader:
                 " (is it in the reference data / the demo files?)"
             ) from None
 
-    def remember(self, obj: models.Model) -> None:
-        """Make a just-saved record available to later lookups by slug."""
+    def _index(self, model: type[models.Model]) -> dict:
+        index = self._lookups.get(model)
+        if index is None:
+            index = {}
+            fields = {f.name for f in model._meta.concrete_fields}
+            natural = "slug" if "slug" in fields else "title"
+            for obj in model.objects.all():
+                index[("slug", getattr(obj, natural))] = obj
+                if "number" in fields:
+                    index[("number", obj.number)] = obj
+            self._lookups[model] = index
+        return index
+
+    def remember(self, obj: models.Model, key: str | None = None) -> None:
+        """Make a just-saved record available to later lookups by slug (or ``key``)."""
         index = self._lookups.get(type(obj))
         if index is not None:
-            index[("slug", obj.slug)] = obj
+            index[("slug", key or obj.slug)] = obj
 
     def resolve(self, model: type[models.Model], data: dict, where: str):
         """Split a YAML mapping into (field values, many-to-many targets, child rows)."""
@@ -289,6 +304,12 @@ class DemoLoader:
             if stored != _pk(value):
                 return False
         for name, targets in m2m.items():
+            through, source, target = _ordered_through(obj._meta.get_field(name))
+            if through is not None:
+                links = through.objects.filter(**{source: obj}).order_by("sort_order", "pk")
+                if list(links.values_list(f"{target}_id", flat=True)) != [t.pk for t in targets]:
+                    return False
+                continue
             stored = sorted(getattr(obj, name).values_list("pk", flat=True))
             if stored != sorted(t.pk for t in targets):
                 return False
@@ -369,7 +390,7 @@ class DemoLoader:
         obj.save()
         if not cluster:
             for name, targets in m2m.items():
-                getattr(obj, name).set(targets)
+                self._set_m2m(obj, name, targets)
         if moderated:
             obj.save_revision().publish()
             if created and rank is not None:
@@ -381,6 +402,43 @@ class DemoLoader:
         self.report.count(kind, CREATED if created else UPDATED)
         self.progress.update(1)
         return obj
+
+    @staticmethod
+    def _set_m2m(obj, name: str, targets: list) -> None:
+        through, _source, _target = _ordered_through(obj._meta.get_field(name))
+        manager = getattr(obj, name)
+        if through is None:
+            manager.set(targets)
+            return
+        manager.clear()
+        for position, target in enumerate(targets):
+            manager.add(target, through_defaults={"sort_order": position})
+
+    def upsert_document(self, row: dict):
+        """A Wagtail document from a file next to the YAML, matched by title; the file is only replaced
+        when its content changed (Wagtail keeps the SHA-1 of every document's file)."""
+        title, name = row.get("title"), row.get("file")
+        if not title or not name:
+            raise DemoDataError(f"documents: every document needs a title and a file ({row!r})")
+        try:
+            content = (self.demo_dir / name).read_bytes()
+        except OSError as exc:
+            raise DemoDataError(f"documents: {title}: cannot read {name}: {exc}") from exc
+        document_model = get_document_model()
+        document = document_model.objects.filter(title=title).first()
+        digest = hashlib.sha1(content, usedforsecurity=False).hexdigest()
+        if document is not None and document.file_hash == digest:
+            self.report.count("documents", UNCHANGED)
+        else:
+            created = document is None
+            document = document or document_model(title=title)
+            document.file = ContentFile(content, name=Path(name).name)
+            document._set_document_file_metadata()
+            document.save()
+            self.report.count("documents", CREATED if created else UPDATED)
+        self._index(document_model)[("slug", title)] = document
+        self.progress.update(1)
+        return document
 
     # --- Wagtail pages --------------------------------------------------------------------------------
 
@@ -486,12 +544,27 @@ class DemoLoader:
         user_model = get_user_model()
         if user_model.objects.filter(username=settings.DEMO_ADMIN_USERNAME).exists():
             return False
-        user_model.objects.create_superuser(
+        admin = user_model.objects.create_superuser(
             username=settings.DEMO_ADMIN_USERNAME,
             email="admin@example.org",
             password=settings.DEMO_ADMIN_PASSWORD,
         )
+        # Everyone signs in through allauth's pages, which ask for a verified address.
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
         return True
+
+
+def _ordered_through(model_field):
+    """(through model, its field to the source, its field to the target) when a many-to-many relation
+    keeps an order (its own model has ``sort_order``), else (None, None, None)."""
+    through = getattr(model_field.remote_field, "through", None)
+    if through is None or through._meta.auto_created:
+        return None, None, None
+    if not any(f.name == "sort_order" for f in through._meta.concrete_fields):
+        return None, None, None
+    return through, model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
 
 
 def summary_lines(report: DemoReport, verbose: bool = False) -> list[str]:

@@ -175,3 +175,13 @@ def report_link(obj):
         return {"url": None}
     content_type = ContentType.objects.get_for_model(type(obj))
     return {"url": reverse("contributions:report", args=[content_type.pk, obj.pk])}
+
+
+@register.filter
+def staff_powers(user) -> bool:
+    """Whether the account menu offers the moderation inbox: staff powers (``core.access.has_staff_powers``) that
+    reach the admin, where the inbox is. Uses the permission cache the page's Wagtail user bar fills anyway, so
+    the menu costs no query of its own."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin")

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import formats
 
-from ..timezones import COOKIE, choosable_zones, utc_offset, viewer_time_zone
+from ..timezones import COOKIE, REGION_LABELS, grouped_zones, utc_offset, viewer_time_zone
 
 register = template.Library()
 
@@ -47,11 +47,17 @@ def hhmm(value) -> str:
 
 @register.inclusion_tag("events/includes/time_zone_form.html", takes_context=True)
 def time_zone_form(context):
+    """Common zones first, then the rest grouped by region; a zone chosen earlier under a deprecated name
+    (``Asia/Calcutta``) is kept at the top so that it stays selected."""
     request = context.get("request")
+    current = viewer_time_zone(request).key
+    groups = [(REGION_LABELS.get(region, region), zones) for region, zones in grouped_zones()]
+    if not any(zone == current for _label, zones in groups for zone, _name in zones):
+        groups[0] = (groups[0][0], [(current, current), *groups[0][1]])
     return {
         "request": request,
-        "zones": choosable_zones(),
-        "current": viewer_time_zone(request).key,
+        "groups": groups,
+        "current": current,
         "next": request.get_full_path() if request is not None else "/",
         "param": COOKIE,
     }

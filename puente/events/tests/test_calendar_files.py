@@ -106,7 +106,8 @@ class CalendarFileTests(TestCase):
         self.assertNotIn(b"secret", self.get("/en/events/calendar.ics"))
         self.assertNotIn(b"secret", self.get(f"/en/events/{meeting.slug}/calendar.ics"))
         self.assertIn(b"Closed session", self.get("/en/events/calendar.ics"))
-        self.assertIn(b"meet.example.org/after", self.get(f"/en/events/{self.after.slug}/calendar.ics"))
+        # Join links are for confirmed participants and organisers only (test_safeguards), not for visitors.
+        self.assertNotIn(b"meet.example.org/after", self.get(f"/en/events/{self.after.slug}/calendar.ics"))
 
     def test_public_feed_lists_every_meeting_with_both_parsers(self):
         _, _, by_icalendar, by_vobject = parse_both(self.get("/en/events/calendar.ics"))

@@ -6,7 +6,7 @@ class NewsPageTests(DemoContentTestCase):
         response = self.client.get("/en/news/")
         self.assertEqual(response.status_code, 200)
         self.assertContains(
-            response, "MIRPS Working Group on Local Governance meets in three virtual sessions"
+            response, "Concept note: the MIRPS Working Group on Local Governance plans three virtual sessions"
         )
 
     def test_news_item_and_blog_index(self):

@@ -35,8 +35,15 @@ class RegisterTests(TestCase):
         self.assertFalse(organisation.is_verified)
         self.assertEqual(Membership.objects.get(organisation=organisation).role, MembershipRole.ADMIN)
         self.assertEqual(mail.outbox[0].to, ["desk@example.org"])
-        # Not listed until verified.
+        # Its page says it waits for verification, to its members only: not listed, 404 for anyone else.
+        self.assertRedirects(response, organisation.get_absolute_url())
+        self.assertContains(self.client.get(organisation.get_absolute_url()), "Awaiting verification")
+        self.assertNotContains(self.client.get("/en/organisations/"), "Municipalidad de Comas")
+        self.client.force_login(make_user("outsider"))
         self.assertEqual(self.client.get(f"/en/organisations/{organisation.slug}/").status_code, 404)
+        self.client.logout()
+        self.assertEqual(self.client.get(f"/en/organisations/{organisation.slug}/").status_code, 404)
+        self.client.force_login(user)
         # Its administrator can already manage it.
         self.assertEqual(self.client.get(f"/en/organisations/{organisation.slug}/members/").status_code, 200)
 

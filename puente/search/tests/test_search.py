@@ -1,6 +1,7 @@
 """Search through the public surface: relevance, cross-lingual expansion, typos, facets, highlighting, bad
 queries, index freshness, the rebuild command, autocomplete and query counts."""
 
+import datetime as dt
 import io
 import time
 import unicodedata
@@ -995,7 +996,11 @@ class SearchServerTests(TestCase):
 
     def test_counts_pages_and_date_order_beyond_the_sample(self):
         for i in range(25):
-            make_practice(f"Welcome desk number {i}", summary="A welcome desk for newcomers.")
+            # A record's own date (publication on Puente is not one).
+            day = dt.date(2020, 1, 1) + dt.timedelta(days=i)
+            make_practice(
+                f"Welcome desk number {i}", summary="A welcome desk for newcomers.", submitted_on=day
+            )
         with mock.patch.object(engine, "FACET_SAMPLE", 4):
             for sort in ("relevance", "date"):
                 engine.index_changed()
