@@ -227,7 +227,9 @@ def radar(results_: Results, size: int = 360) -> dict:
 
     def polygon(values):
         """Points of the answered values only (``None`` is skipped, not drawn at the centre)."""
-        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values) if v is not None))
+        return " ".join(
+            f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in enumerate(values) if v is not None)
+        )
 
     axes = []
     for i, result in enumerate(criteria):
@@ -253,7 +255,9 @@ def radar(results_: Results, size: int = 360) -> dict:
         "size": size,
         "centre": centre,
         "rings": [polygon([level] * len(criteria)) for level in (25, 50, 75, 100)],
-        "ticks": [{"value": level, "x": centre + 4, "y": point(0, level)[1] + 4} for level in (0, 25, 50, 75, 100)],
+        "ticks": [
+            {"value": level, "x": centre + 4, "y": point(0, level)[1] + 4} for level in (0, 25, 50, 75, 100)
+        ],
         "axes": axes,
         "any_unanswered": any(not axis["answered"] for axis in axes),
         "score": polygon([c.score for c in criteria]),

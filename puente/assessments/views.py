@@ -366,7 +366,8 @@ def commitment_from_gap(request, pk, criterion_id):
         return redirect("assessments:results", pk=round_.pk)
     if created:
         messages.success(
-            request, _("A draft commitment has been created from this gap. Complete it and submit it when ready.")
+            request,
+            _("A draft commitment has been created from this gap. Complete it and submit it when ready."),
         )
     else:
         messages.info(request, _("A commitment was drafted from this gap already: here it is."))

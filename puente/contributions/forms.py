@@ -18,7 +18,6 @@ from puente.taxonomy.models import Country, Topic
 TEXT_FIELDS = ("body", "results", "lessons")
 
 
-
 def _organisation_label(organisation) -> str:
     if organisation.is_verified:
         return organisation.name
@@ -31,6 +30,7 @@ def member_organisations(field, user) -> None:
     (``ModerationTask``)."""
     field.queryset = field.queryset.filter(pk__in=Membership.objects.filter(user=user).values("organisation"))
     field.label_from_instance = _organisation_label
+
 
 class PracticeForm(forms.ModelForm):
     """A practice in the words of the person who did it. Long texts are plain paragraphs (stored as safe

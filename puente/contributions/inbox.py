@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
-from django.contrib.admin.utils import quote
 from wagtail.models import Page
 
 from puente.core.access import has_staff_powers
@@ -45,7 +45,8 @@ def _list_url(model, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def sections() -> list[Section]:
+def sections(shown: int = SHOWN) -> list[Section]:
+    """Every kind of item awaiting review, with its count and (up to ``shown``) the items themselves."""
     from puente.commitments.models import Commitment, CommitmentStatus, ProgressReport
     from puente.commitments.models import ReportStatus as ProgressStatus
     from puente.organizations.models import JoinRequest, JoinRequestStatus, Organisation
@@ -76,7 +77,7 @@ def sections() -> list[Section]:
             "organisations",
             _("New organisations to verify"),
             organisations.count(),
-            [(o.name, _edit_url(o), o.get_kind_display()) for o in organisations[:SHOWN]],
+            [(o.name, _edit_url(o), o.get_kind_display()) for o in organisations[:shown]],
             _list_url(Organisation, "is_verified=false"),
         ),
         Section(
@@ -89,7 +90,7 @@ def sections() -> list[Section]:
                     reverse("organizations:members", args=[r.organisation.slug]),
                     r.message[:120],
                 )
-                for r in join_requests[:SHOWN]
+                for r in join_requests[:shown]
             ],
         ),
         Section(
@@ -98,7 +99,7 @@ def sections() -> list[Section]:
             contributions.count(),
             [
                 (str(c.content_object), _edit_url(c.content_object), c.content_type.name)
-                for c in contributions.select_related("content_type")[:SHOWN]
+                for c in contributions.select_related("content_type")[:shown]
                 if c.content_object is not None
             ],
             _list_url(Contribution, f"status={ContributionStatus.SUBMITTED}"),
@@ -107,14 +108,14 @@ def sections() -> list[Section]:
             "commitments",
             _("Commitments submitted for verification"),
             commitments.count(),
-            [(c.title, _edit_url(c), "") for c in commitments[:SHOWN]],
+            [(c.title, _edit_url(c), "") for c in commitments[:shown]],
             _list_url(Commitment, f"status={CommitmentStatus.SUBMITTED}"),
         ),
         Section(
             "progress_reports",
             _("Progress reports awaiting moderation"),
             progress.count(),
-            [(str(p), _edit_url(p), "") for p in progress[:SHOWN]],
+            [(str(p), _edit_url(p), "") for p in progress[:shown]],
             _list_url(ProgressReport, f"status={ProgressStatus.SUBMITTED}"),
         ),
         Section(
@@ -123,7 +124,7 @@ def sections() -> list[Section]:
             reports.count(),
             [
                 (str(r.content_object or r.content_type.name), _edit_url(r), r.get_reason_display())
-                for r in reports.select_related("content_type")[:SHOWN]
+                for r in reports.select_related("content_type")[:shown]
             ],
             _list_url(Report, f"status={ReportStatus.OPEN}"),
         ),
@@ -149,7 +150,7 @@ class InboxPanel(Component):
     template_name = "contributions/admin/inbox_panel.html"
 
     def get_context_data(self, parent_context=None):
-        found = sections()
+        found = sections(shown=0)  # the counts only
         return {
             "sections": found,
             "total": sum(section.count for section in found),

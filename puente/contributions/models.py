@@ -86,7 +86,9 @@ class ModerationTask(GroupApprovalTask):
         return [*renamed, ("decline", _("Reject"), True)]
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        if action_name.startswith("approve") and awaits_verification(task_state.workflow_state.content_object):
+        if action_name.startswith("approve") and awaits_verification(
+            task_state.workflow_state.content_object
+        ):
             return None  # what an unverified organisation submitted waits for the secretariat to verify it
         if action_name == "decline":
             from .services import decline

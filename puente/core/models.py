@@ -31,6 +31,13 @@ class ModeratedRecord(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMix
     class Meta:
         abstract = True
 
+    def with_content_json(self, content):
+        """A revision's version keeps the record's deletion: publishing a revision (a scheduled one, say) never
+        brings a deleted record back."""
+        obj = super().with_content_json(content)
+        obj.deleted_at = self.deleted_at
+        return obj
+
     @property
     def is_published(self) -> bool:
         """The single-record form of ``PublishedQuerySet.published()``."""

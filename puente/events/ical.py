@@ -50,7 +50,10 @@ def registration_status(meeting, user) -> str | None:
     from .models import Registration
 
     return (
-        Registration.objects.filter(meeting=meeting, user=user).active().values_list("status", flat=True).first()
+        Registration.objects.filter(meeting=meeting, user=user)
+        .active()
+        .values_list("status", flat=True)
+        .first()
     )
 
 

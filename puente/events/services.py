@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from puente.organizations.models import Membership
 
@@ -120,7 +121,11 @@ def registration_create(*, meeting, user, organisation=None, language=None) -> R
             waiting = Registration.objects.filter(meeting=meeting).waitlisted().count()
             if meeting.waitlist_size is not None and waiting >= meeting.waitlist_size:
                 raise ValidationError(
-                    _("This meeting is full (%(capacity)s places) and so is its waiting list.")
+                    ngettext(
+                        "This meeting is full (%(capacity)s place) and so is its waiting list.",
+                        "This meeting is full (%(capacity)s places) and so is its waiting list.",
+                        meeting.capacity,
+                    )
                     % {"capacity": meeting.capacity}
                 )
             status = RegistrationStatus.WAITLISTED

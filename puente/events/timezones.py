@@ -99,9 +99,9 @@ def grouped_zones() -> list[tuple[str, list[tuple[str, str]]]]:
         if zone in common or "/" not in zone:
             continue
         groups.setdefault(zone.split("/", 1)[0], []).append((zone, zone_label(zone)))
-    return [("", [(z, z if z == "UTC" else f"{zone_label(z)} ({z.split('/', 1)[0]})") for z in common])] + sorted(
-        groups.items()
-    )
+    return [
+        ("", [(z, z if z == "UTC" else f"{zone_label(z)} ({z.split('/', 1)[0]})") for z in common])
+    ] + sorted(groups.items())
 
 
 def parse_zone(name) -> zoneinfo.ZoneInfo | None:

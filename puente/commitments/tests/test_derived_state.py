@@ -201,7 +201,7 @@ class DerivedProgressTests(TestCase):
         self.assertEqual(after["last_report_on"], RECENT)
         self.assertFalse(after["overdue"])
         self.assertEqual(self.csv_row()["Percent complete (latest report)"], "100")
-        self.assertEqual(self.csv_row()["Priority status"], PriorityStatus.ACHIEVED)
+        self.assertEqual(self.csv_row()["Priority status"], str(PriorityStatus.ACHIEVED.label))
         dashboard = self.client.get("/en/commitments/dashboard/").content.decode()
         self.assertInHTML('<tr><th scope="row">76–99%</th><td class="num">1</td></tr>', dashboard)
 

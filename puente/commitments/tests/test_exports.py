@@ -19,7 +19,10 @@ class ExportLanguageTests(TestCase):
         peru = make_country("PE", "Peru", name_es="Perú", name_fr="Pérou")
         town = make_organisation("Villa Export", country=peru)
         cls.commitment = make_commitment(
-            "Welcoming city", local_government=town, start_date=dt.date(2024, 3, 1), end_date=dt.date(2026, 6, 30)
+            "Welcoming city",
+            local_government=town,
+            start_date=dt.date(2024, 3, 1),
+            end_date=dt.date(2026, 6, 30),
         )
         CommitmentPriority.objects.create(
             commitment=cls.commitment,
@@ -75,7 +78,7 @@ class ExportLanguageTests(TestCase):
         header = [cell.value for cell in sheet[1]]
         self.assertEqual(header[0], "Compromiso")
         self.assertEqual(header[2:5], ["Gobierno local", "País", "Estado"])
-        data = dict(zip(header, [cell for cell in sheet[2]], strict=True))
+        data = dict(zip(header, list(sheet[2]), strict=True))
         self.assertEqual(data["Estado"].value, "Publicado")
         self.assertEqual(data["País"].value, "Perú")
         self.assertEqual(data["Prioridad"].value, 1)

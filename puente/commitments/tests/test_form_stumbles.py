@@ -71,7 +71,9 @@ class DraftFormTests(TestCase):
         response = self.client.post(self.url, data)
         html = response.content.decode()
         self.assertIn("data-error-summary", html)
-        summary = html[html.index("data-error-summary") : html.index("</div>", html.index("data-error-summary"))]
+        summary = html[
+            html.index("data-error-summary") : html.index("</div>", html.index("data-error-summary"))
+        ]
         targets = re.findall(r'href="#([^"]+)"', summary)
         self.assertIn("id_title", targets)
         self.assertIn("id_priorities-0-baseline", targets)

@@ -34,4 +34,6 @@ class DeleteConfirmationTests(TestCase):
 
     def test_others_cannot_open_the_confirmation(self):
         self.client.force_login(self.other)
-        self.assertEqual(self.client.get(f"/en/contribute/practice/{self.practice.pk}/delete/").status_code, 403)
+        self.assertEqual(
+            self.client.get(f"/en/contribute/practice/{self.practice.pk}/delete/").status_code, 403
+        )

@@ -37,11 +37,17 @@ class InboxTests(TestCase):
         practice = make_practice(f"Submitted practice {n}", live=False)
         Contribution.objects.create(content_object=practice, status=ContributionStatus.SUBMITTED)
         make_commitment(
-            f"Submitted commitment {n}", local_government=verified, live=False, status=CommitmentStatus.SUBMITTED
+            f"Submitted commitment {n}",
+            local_government=verified,
+            live=False,
+            status=CommitmentStatus.SUBMITTED,
         )
         published = make_commitment(f"Reported commitment {n}", local_government=verified)
         ProgressReport.objects.create(
-            commitment=published, reporting_date=dt.date(2025, 1, n), narrative="Done.", status=ProgressStatus.SUBMITTED
+            commitment=published,
+            reporting_date=dt.date(2025, 1, n),
+            narrative="Done.",
+            status=ProgressStatus.SUBMITTED,
         )
         Report.objects.create(
             content_type=ContentType.objects.get_for_model(published),

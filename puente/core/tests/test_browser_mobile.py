@@ -5,7 +5,7 @@ import pytest
 
 from puente.core.tests.factories import make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 390, "height": 844}
 
@@ -52,7 +52,7 @@ def test_main_menu_is_a_bar_on_wide_screens(browser, live_server):
 
 def test_error_summary_takes_focus_and_escape_closes_the_account_menu(phone, live_server):
     make_user("rosa", verified_email=True, password="a-long-pass-phrase")
-    phone.goto(f"{live_server.url}/en/accounts/login/")
+    phone.goto(f"{live_server.url}/en/accounts/login/?next=/en/practices/")
     phone.fill("input[name=login]", "rosa@example.org")
     phone.fill("input[name=password]", "wrong password")
     phone.locator("form.account-form button[type=submit]").click()
@@ -69,3 +69,24 @@ def test_error_summary_takes_focus_and_escape_closes_the_account_menu(phone, liv
     phone.keyboard.press("Escape")
     assert not phone.locator(".account-menu__list").is_visible()
     assert phone.evaluate("document.activeElement.closest('.account-menu') !== null")
+
+
+def test_new_commitment_form_fits_a_phone(phone, live_server):
+    from puente.commitments.tests.test_lifecycle import focal_point
+    from puente.core.tests.factories import make_organisation
+
+    city = make_organisation("Villa Movil")
+    focal_point(city, "focal-movil")
+    user = type(city)._meta.apps.get_model("accounts", "User").objects.get(username="focal-movil")
+    user.set_password("a-long-pass-phrase")
+    user.save()
+    phone.goto(f"{live_server.url}/en/accounts/login/?next=/en/practices/")
+    phone.fill("input[name=login]", user.email)
+    phone.fill("input[name=password]", "a-long-pass-phrase")
+    phone.locator("form.account-form button[type=submit]").click()
+    phone.wait_for_selector(".account-menu summary")
+    phone.goto(f"{live_server.url}/en/commitments/new/?organisation={city.pk}")
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the form overflows by {overflow}px"
+    phone.locator("button[name=add_priority]").click()
+    assert phone.locator("table.formset tbody tr").count() == 3

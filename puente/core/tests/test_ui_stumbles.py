@@ -39,8 +39,12 @@ class LayoutTests(TestCase):
 
     def test_main_menu_is_a_details_element_with_a_toggle(self):
         html = self.client.get("/es/practices/").content.decode()
-        self.assertRegex(html, r'<details class="nav-menu">\s*<summary class="nav-menu__toggle">[^<]+</summary>')
-        menu = html[html.index('<details class="nav-menu">') : html.index("</details>", html.index("nav-menu"))]
+        self.assertRegex(
+            html, r'<details class="nav-menu">\s*<summary class="nav-menu__toggle">[^<]+</summary>'
+        )
+        menu = html[
+            html.index('<details class="nav-menu">') : html.index("</details>", html.index("nav-menu"))
+        ]
         self.assertIn('aria-label="Principal"', menu)
         self.assertIn('href="/es/practices/"', menu)
 
@@ -70,7 +74,9 @@ class ErrorSummaryTests(TestCase):
         self.assertIn("Email: Enter a valid email address.", block)
 
     def test_failed_sign_in_shows_the_summary_in_spanish(self):
-        response = self.client.post("/es/accounts/login/", {"login": "nobody@example.org", "password": "wrong"})
+        response = self.client.post(
+            "/es/accounts/login/", {"login": "nobody@example.org", "password": "wrong"}
+        )
         self.assertContains(response, "data-error-summary")
 
     def test_valid_page_has_no_summary(self):
@@ -106,7 +112,14 @@ class TimeZoneListTests(TestCase):
         self.assertLess(values.index("America/Mexico_City"), values.index("Africa/Abidjan"))
         self.assertLess(len(values), 360)
         self.assertEqual(len(values), len(set(values)))
-        for deprecated in ("US/Eastern", "Asia/Calcutta", "America/Buenos_Aires", "Europe/Kiev", "EST", "Etc/GMT+5"):
+        for deprecated in (
+            "US/Eastern",
+            "Asia/Calcutta",
+            "America/Buenos_Aires",
+            "Europe/Kiev",
+            "EST",
+            "Etc/GMT+5",
+        ):
             self.assertNotIn(deprecated, values)
         self.assertIn(">Mexico City (America)<", select)
 

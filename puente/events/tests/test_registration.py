@@ -88,7 +88,7 @@ class RegistrationServiceTests(TestCase):
         self.register(self.ana, meeting=meeting)
         self.register(self.ben, meeting=meeting)
         with self.assertRaisesMessage(
-            ValidationError, "This meeting is full (1 places) and so is its waiting list."
+            ValidationError, "This meeting is full (1 place) and so is its waiting list."
         ):
             self.register(self.cruz, meeting=meeting)
 

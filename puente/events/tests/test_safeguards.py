@@ -36,7 +36,12 @@ class JoinLinkAndCalendarTests(TestCase):
         url = self.meeting.get_absolute_url()
         self.assertNotContains(self.client.get(url), LINK)
         self.assertNotIn(LINK.encode(), self.ics().content)
-        for user, shown in ((self.stranger, False), (self.ben, False), (self.ana, True), (self.secretariat, True)):
+        for user, shown in (
+            (self.stranger, False),
+            (self.ben, False),
+            (self.ana, True),
+            (self.secretariat, True),
+        ):
             self.client.force_login(user)
             with self.subTest(user=user.username):
                 page = self.client.get(url)
@@ -88,6 +93,10 @@ class WaitingListAndCountsTests(TestCase):
         self.assertNotContains(page, "Join the waiting list")
         self.assertNotContains(page, f'action="/en/events/{self.meeting.slug}/register/"')
         self.assertContains(page, "This meeting is full, and so is its waiting list.")
+        # A POST anyway (an old page) is refused, with the count in the singular.
+        refused = self.client.post(f"/en/events/{self.meeting.slug}/register/", follow=True)
+        self.assertContains(refused, "This meeting is full (1 place) and so is its waiting list.")
+        self.assertFalse(Registration.objects.filter(user=self.cruz).exists())
 
     def test_cancelling_asks_for_confirmation_first(self):
         self.client.force_login(self.ana)

@@ -43,7 +43,8 @@ class RegistrationFlowTests(TestCase):
         self.assertContains(page, '<textarea name="description"')
         organisation = self.register()
         self.assertEqual(
-            organisation.description, "<p>We welcome newcomers.</p><p>Second &lt;b&gt;paragraph&lt;/b&gt;.</p>"
+            organisation.description,
+            "<p>We welcome newcomers.</p><p>Second &lt;b&gt;paragraph&lt;/b&gt;.</p>",
         )
 
     def test_registrant_sees_it_awaiting_verification_on_their_profile_only(self):

@@ -265,6 +265,17 @@ class IndexFollowsEveryPathTests(TestCase):
 
     # --- management commands -------------------------------------------------------------------------------
 
+    def test_publish_scheduled_does_not_bring_back_a_deleted_record(self):
+        revision = self.practice.save_revision()
+        revision.approved_go_live_at = timezone.now() - timezone.timedelta(minutes=1)
+        revision.save()
+        self.admin_post(self.admin_url(Practice, "delete", self.practice.pk), form={})
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("publish_scheduled", stdout=io.StringIO())
+        self.assertIsNotNone(Practice.objects.get(pk=self.practice.pk).deleted_at)
+        self.assertIsNone(self.indexed(self.practice))
+        self.assert_index_fresh()
+
     def test_purge_deleted(self):
         self.admin_post(self.admin_url(Meeting, "delete", self.meeting.pk), form={})
         Meeting.objects.filter(pk=self.meeting.pk).update(
