@@ -130,6 +130,7 @@ PriorityFormSet = forms.inlineformset_factory(
     extra=2,
     can_delete=True,
     max_num=30,
+    absolute_max=30,  # a posted form count builds that many forms (Django's default cap is max_num + 1,000)
 )
 
 

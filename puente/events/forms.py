@@ -82,6 +82,8 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
         return objects
 
 
+MAX_ROWS = 100
+
 AgendaFormSet = inlineformset_factory(
     Meeting,
     AgendaItem,
@@ -90,6 +92,9 @@ AgendaFormSet = inlineformset_factory(
     widgets={"start_time": TimeInput(), "end_time": TimeInput()},
     extra=2,
     can_delete=True,
+    # A posted form count builds that many forms: cap it (Django's default cap is 2,000).
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
 )
 
 DecisionFormSet = inlineformset_factory(
@@ -100,6 +105,9 @@ DecisionFormSet = inlineformset_factory(
     widgets={"text": forms.Textarea(attrs={"rows": 2})},
     extra=2,
     can_delete=True,
+    # A posted form count builds that many forms: cap it (Django's default cap is 2,000).
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
 )
 
 ActionItemFormSet = inlineformset_factory(
@@ -110,6 +118,9 @@ ActionItemFormSet = inlineformset_factory(
     widgets={"due_date": DateInput()},
     extra=2,
     can_delete=True,
+    # A posted form count builds that many forms: cap it (Django's default cap is 2,000).
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
 )
 
 

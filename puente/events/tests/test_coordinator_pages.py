@@ -240,3 +240,18 @@ class CoordinatorPageTests(TestCase):
 
 
 CSV_QUERIES = 6  # meeting, session, user, secretariat and coordinator checks, registrations with users
+
+
+class OversizedFormSetTests(TestCase):
+    def test_a_huge_posted_form_count_builds_no_more_than_the_cap(self):
+        group = make_group("Capped group")
+        coordinator = make_user("capped-coordinator")
+        group.coordinators.add(coordinator)
+        group.save()
+        self.client.force_login(coordinator)
+        data = details(title="Capped", **{"agenda-TOTAL_FORMS": "100000", "agenda-INITIAL_FORMS": "0"})
+        response = self.client.post(f"/en/groups/{group.slug}/meetings/new/", data)
+        self.assertEqual(response.status_code, 200)
+        self.assertLessEqual(len(response.context["formset"].forms), 100)
+        self.assertContains(response, "at most 100")
+        self.assertFalse(Meeting.objects.filter(title="Capped").exists())
