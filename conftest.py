@@ -65,12 +65,14 @@ def demo_db(transactional_db):
     import io
 
     from django.core.management import call_command
-    from wagtail.models import Locale, Page
+    from wagtail.models import Collection, Locale, Page
 
-    # A transactional test that ran earlier flushed every table, Wagtail's root page and default locale
-    # (made by its migrations) included; put them back as the migrations do.
+    # A transactional test that ran earlier flushed every table, Wagtail's root page, root collection and
+    # default locale (made by its migrations) included; put them back as the migrations do.
     if not Locale.objects.exists():
         Locale.objects.create(language_code="en")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     if Page.get_first_root_node() is None:
         Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
     call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())

@@ -77,15 +77,17 @@ def test_round_from_start_to_a_draft_commitment(page, live_server):
     # The focal point closes the round and reads the results.
     sign_in(page, base, "focal@example.org")
     page.goto(round_url)
-    page.get_by_role("button", name="Close the round").click()
+    page.get_by_role("link", name="Close the round…").click()
+    page.get_by_role("button", name="Yes, close the round").click()
     main = page.locator("main")
     assert "The round is closed" in main.inner_text()
     radar = page.get_by_role("img", name="Score per criterion (0–100)")
     assert radar.is_visible()
     assert radar.bounding_box()["width"] > 200
     table = page.get_by_role("table", name="Scores per criterion and group").inner_text()
-    assert "1. Civil-Political Inclusion\t4/4\t1.25\t6" in table
-    assert "2. Economic Inclusion\t4/4\t4.50\t88" in table
+    # The score comes right after the criterion (readable on a phone), then answered and mean level.
+    assert "1. Civil-Political Inclusion\t6\t4/4\t1.25" in table
+    assert "2. Economic Inclusion\t88\t4/4\t4.50" in table
 
     # From the gap, one click drafts a commitment.
     page.get_by_role("button", name="Draft a commitment on Civil-Political Inclusion").click()

@@ -228,7 +228,7 @@ class FrameworkTests(TestCase):
         results = self.client.get(f"/en/assessments/{round_.pk}/results/")
         self.assertContains(results, "Overall score: <strong>75</strong>", html=False)
         self.assertInHTML(
-            '<tr class="table-group"><th scope="row">Data</th><td></td><td></td><td class="num"><strong>75</strong></td></tr>',
+            '<tr class="table-group"><th scope="row">Data</th><td class="num"><strong>75</strong></td><td></td><td></td></tr>',
             results.content.decode(),
         )
 
